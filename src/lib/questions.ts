@@ -1,0 +1,263 @@
+/**
+ * The questions, defined once. Prompts, command-line flags, `--help` and validation are all
+ * derived from this list, for `yo distroless-python` and `npm create distroless-python` alike.
+ */
+import path from 'node:path';
+import { parsePipRequirementsLine } from 'pip-requirements-js';
+import { DEFAULT_PYTHON, RUNTIMES, UNAVAILABLE, findRuntime } from './catalogue.js';
+
+export interface Answers {
+  /** Directory to create the project in; its base name names the project and the image. */
+  directory: string;
+  python: string;
+  /** PEP 508 requirements, as the user wrote them (trimmed). */
+  deps: string[];
+  nonroot: boolean;
+  /** `path/to/script.py` (run as a script) or `dotted.module` (run with `python -m`). */
+  entrypoint: string;
+}
+
+/** The answers a project records in `.yo-rc.json` (everything but where it lives). */
+export type ProjectAnswers = Omit<Answers, 'directory'>;
+
+/** A refused answer: `field` is the flag (or argument) name, `rule` says what is allowed. */
+export class ValidationError extends Error {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`${field}: ${rule}`);
+    this.name = 'ValidationError';
+  }
+}
+
+export interface Question<K extends keyof Answers = keyof Answers> {
+  name: K;
+  /** `argument` is positional (`[directory]`); the others are `--<name>` flags. */
+  kind: 'argument' | 'option';
+  /** Prompt type, as inquirer names it. */
+  type: 'input' | 'select' | 'confirm';
+  /** Prompt text. */
+  message: string;
+  /** One line for `--help`. */
+  description: string;
+  /** Placeholder shown in `--help` after the flag (none for booleans). */
+  valueName?: string;
+  /** Whether the flag may repeat (values are collected). */
+  multiple?: boolean;
+  default: Answers[K];
+  /** For `select`. */
+  choices?: () => { name: string; value: string }[];
+  /** Turns a raw value (flag text, repeated flag texts, prompt answer) into an answer, or throws ValidationError. */
+  parse(raw: unknown): Answers[K];
+  /** Turns an answer back into the text a prompt shows as its default. */
+  format?(value: Answers[K]): string;
+}
+
+/** How a question is named in messages: `--python`, or `directory` for the positional argument. */
+export function fieldName(q: Pick<Question, 'kind' | 'name'>): string {
+  return q.kind === 'argument' ? q.name : `--${q.name}`;
+}
+
+// A Docker repository name component (distribution/reference): lowercase alphanumerics joined by
+// single separators. The project name becomes the image name, so it must be one.
+const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+function text(raw: unknown, field: string): string {
+  if (typeof raw !== 'string') throw new ValidationError(field, 'expected a text value');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw new ValidationError(field, 'must not contain control characters');
+  return raw;
+}
+
+export function parseDirectory(raw: unknown): string {
+  const value = text(raw, 'directory').trim();
+  if (value === '') throw new ValidationError('directory', 'must not be empty');
+  const name = path.basename(path.resolve(value));
+  if (name.length > 128 || !IMAGE_NAME.test(name)) {
+    throw new ValidationError(
+      'directory',
+      `'${name}' cannot name a Docker image: use lowercase letters, digits and single . _ - between them`,
+    );
+  }
+  return value;
+}
+
+export function parsePython(raw: unknown): string {
+  const value = text(raw, '--python').trim();
+  if (findRuntime(value)) return value;
+  const offered = RUNTIMES.map((r) => r.version).join(', ');
+  if (UNAVAILABLE[value]) throw new ValidationError('--python', `${value} is not available: ${UNAVAILABLE[value]} (offered: ${offered})`);
+  const minor = /^(\d+\.\d+)\.\d+$/.exec(value);
+  if (minor) {
+    throw new ValidationError('--python', `give major.minor (${minor[1]}), not a patch release: the patch level comes from the base image (offered: ${offered})`);
+  }
+  throw new ValidationError('--python', `'${value}' is not offered (offered: ${offered})`);
+}
+
+/** PEP 503 normalised distribution name. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** The parsed requirement, or undefined when `item` is not one (syntax); throws when it is one we refuse. */
+function tryRequirement(item: string): { text: string; name: string } | undefined {
+  if (item.startsWith('-')) {
+    throw new ValidationError('--deps', `'${item}' is an option; only requirements are allowed (no -r, -e, --index-url, ...)`);
+  }
+  let parsed;
+  try {
+    parsed = parsePipRequirementsLine(item);
+  } catch {
+    return undefined;
+  }
+  if (!parsed) return undefined;
+  if (parsed.type !== 'ProjectName') {
+    throw new ValidationError('--deps', `'${item}' is a direct reference; only names with versions and markers are allowed`);
+  }
+  return { text: item, name: parsed.name };
+}
+
+function parseRequirement(item: string): { text: string; name: string } {
+  const requirement = tryRequirement(item);
+  if (!requirement) throw new ValidationError('--deps', `'${item}' is not a PEP 508 requirement (name[extras] specifiers ; marker)`);
+  return requirement;
+}
+
+/**
+ * Dependencies: each value is either one requirement (it may hold spaces, e.g. a marker) or
+ * several separated by whitespace. `-` or an empty value means none.
+ */
+export function parseDeps(raw: unknown): string[] {
+  const values = Array.isArray(raw) ? raw : [raw];
+  const out: { text: string; name: string }[] = [];
+  for (const rawValue of values) {
+    const value = text(rawValue, '--deps').trim();
+    if (value === '' || value === '-') continue;
+    const whole = tryRequirement(value);
+    out.push(...(whole ? [whole] : value.split(/\s+/).map(parseRequirement)));
+  }
+  const seen = new Set<string>();
+  for (const { name } of out) {
+    const key = normaliseName(name);
+    if (seen.has(key)) throw new ValidationError('--deps', `'${name}' is listed more than once`);
+    seen.add(key);
+  }
+  return out.map((r) => r.text);
+}
+
+export function requirementName(requirement: string): string {
+  return parseRequirement(requirement).name;
+}
+
+const PY_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+export type Entrypoint = { kind: 'script'; path: string } | { kind: 'module'; module: string };
+
+export function classifyEntrypoint(value: string): Entrypoint {
+  return value.endsWith('.py') ? { kind: 'script', path: value } : { kind: 'module', module: value };
+}
+
+export function parseEntrypoint(raw: unknown): string {
+  const value = text(raw, '--entrypoint').trim();
+  if (value.endsWith('.py')) {
+    if (value.startsWith('/')) throw new ValidationError('--entrypoint', 'must be a path relative to the project, not absolute');
+    const segments = value.split('/');
+    if (segments.some((s) => s === '..')) throw new ValidationError('--entrypoint', "must stay inside the project (no '..')");
+    if (!segments.every((s) => PATH_SEGMENT.test(s)) || segments.at(-1) === '.py') {
+      throw new ValidationError('--entrypoint', `'${value}' is not a safe script path: use letters, digits, _ . - and / (e.g. src/app.py)`);
+    }
+    return value;
+  }
+  const parts = value.split('.');
+  if (!parts.every((p) => IDENTIFIER.test(p) && !PY_KEYWORDS.has(p))) {
+    throw new ValidationError('--entrypoint', `'${value}' is neither a script path ending in .py nor a dotted module name of Python identifiers`);
+  }
+  return value;
+}
+
+function parseBoolean(field: string) {
+  return (raw: unknown): boolean => {
+    if (typeof raw === 'boolean') return raw;
+    throw new ValidationError(field, 'expected yes or no');
+  };
+}
+
+export const QUESTIONS: readonly Question[] = [
+  {
+    name: 'directory',
+    kind: 'argument',
+    type: 'input',
+    message: 'Project directory',
+    description: 'directory to create; its name is the project and image name',
+    default: 'my-app',
+    parse: parseDirectory,
+  } satisfies Question<'directory'>,
+  {
+    name: 'python',
+    kind: 'option',
+    type: 'select',
+    message: 'Python version',
+    description: `Python version (${RUNTIMES.map((r) => r.version).join(', ')})`,
+    valueName: 'version',
+    default: DEFAULT_PYTHON,
+    choices: () => RUNTIMES.map((r) => ({ name: `${r.version}  (${r.runtime.image})`, value: r.version })),
+    parse: parsePython,
+  } satisfies Question<'python'>,
+  {
+    name: 'deps',
+    kind: 'option',
+    type: 'input',
+    message: 'Dependencies (PEP 508, separated by spaces; - for none)',
+    description: "PEP 508 requirements separated by spaces; repeat for one with spaces; '-' for none",
+    valueName: 'reqs',
+    multiple: true,
+    default: ['emoji'],
+    parse: parseDeps,
+    format: (deps) => (deps.length ? deps.join(' ') : '-'),
+  } satisfies Question<'deps'>,
+  {
+    name: 'nonroot',
+    kind: 'option',
+    type: 'confirm',
+    message: 'Run as the nonroot user (uid 65532)?',
+    description: 'run as the nonroot user, uid 65532 (--no-nonroot: as root)',
+    default: true,
+    parse: parseBoolean('--nonroot'),
+  } satisfies Question<'nonroot'>,
+  {
+    name: 'entrypoint',
+    kind: 'option',
+    type: 'input',
+    message: 'Entrypoint (script path, or module name for python -m)',
+    description: 'script path such as src/app.py, or a dotted module name run with python -m',
+    valueName: 'target',
+    default: 'src/app.py',
+    parse: parseEntrypoint,
+  } satisfies Question<'entrypoint'>,
+] as unknown as readonly Question[];
+
+export function question<K extends keyof Answers>(name: K): Question<K> {
+  return QUESTIONS.find((q) => q.name === name) as unknown as Question<K>;
+}
+
+/** Defaults for every answer. */
+export function defaults(): Answers {
+  return Object.fromEntries(QUESTIONS.map((q) => [q.name, q.default])) as unknown as Answers;
+}
+
+/**
+ * Validates and normalises whatever answers were given (flags, stored config), leaving out the
+ * ones not given. Throws the first ValidationError.
+ */
+export function parseGiven(given: Partial<Record<keyof Answers, unknown>>): Partial<Answers> {
+  const out: Partial<Record<keyof Answers, unknown>> = {};
+  for (const q of QUESTIONS) {
+    if (given[q.name] !== undefined) out[q.name] = q.parse(given[q.name]);
+  }
+  return out as Partial<Answers>;
+}

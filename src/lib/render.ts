@@ -1,0 +1,104 @@
+/**
+ * Answers in, project files out. Pure: it reads the templates and returns contents, and the
+ * caller (the yeoman generator) decides how they reach the disk.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import { findRuntime, type PythonRuntime } from './catalogue.js';
+import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
+
+// Compiled, this module is lib/render.js, beside the package's templates/.
+export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
+
+/** Everything a template may use; derived from the answers and the catalogue, nothing else. */
+export interface View {
+  name: string;
+  answers: ProjectAnswers;
+  runtime: PythonRuntime;
+  builderImage: string;
+  runtimeImage: string;
+  debugImage: string;
+  entry: Entrypoint;
+  /** What of the project is copied into the image (a directory or a file), relative to the project. */
+  codePath: string;
+  /** The exec-form ENTRYPOINT, as a JSON array. */
+  entrypointJson: string;
+  /** For module entrypoints: the directory put on PYTHONPATH. */
+  pythonPath?: string;
+  /** Distribution names of the requirements, as written. */
+  distributions: string[];
+  /** The seed's emoji demo is used when emoji is among the dependencies. */
+  emoji: boolean;
+}
+
+export function projectName(directory: string): string {
+  return path.basename(path.resolve(directory));
+}
+
+export function view(answers: Answers): View {
+  const runtime = findRuntime(answers.python);
+  if (!runtime) throw new Error(`no runtime for Python ${answers.python}`);
+  const entry = classifyEntrypoint(answers.entrypoint);
+  const appRoot = '/app';
+  const venvPython = `${runtime.venv}/bin/python`;
+  let codePath: string;
+  let command: string[];
+  let pythonPath: string | undefined;
+  if (entry.kind === 'script') {
+    codePath = entry.path.split('/')[0];
+    command = [venvPython, `${appRoot}/${entry.path}`];
+  } else {
+    codePath = 'src';
+    pythonPath = `${appRoot}/src`;
+    command = [venvPython, '-m', entry.module];
+  }
+  const distributions = answers.deps.map(requirementName);
+  const tag = answers.nonroot ? runtime.runtime.tags.nonroot : runtime.runtime.tags.root;
+  const debugTag = answers.nonroot ? runtime.runtime.tags.debugNonroot : runtime.runtime.tags.debug;
+  const { directory: _directory, ...projectAnswers } = answers;
+  return {
+    name: projectName(answers.directory),
+    answers: projectAnswers,
+    runtime,
+    builderImage: `${runtime.builder.image}:${runtime.builder.tag}`,
+    runtimeImage: `${runtime.runtime.image}:${tag}`,
+    debugImage: `${runtime.runtime.image}:${debugTag}`,
+    entry,
+    codePath,
+    entrypointJson: JSON.stringify(command).replaceAll(',', ', '),
+    pythonPath,
+    distributions,
+    emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
+  };
+}
+
+function render(template: string, data: View): string {
+  const file = path.join(TEMPLATES_DIR, template);
+  return ejs.render(readFileSync(file, 'utf8'), data, { filename: file, async: false }) as string;
+}
+
+/** The project's files: relative path → content. */
+export function renderProject(answers: Answers): Map<string, string> {
+  const v = view(answers);
+  const files = new Map<string, string>();
+  files.set('Dockerfile', render('Dockerfile.ejs', v));
+  files.set('Makefile', render('Makefile.ejs', v));
+  files.set('.dockerignore', render('dockerignore.ejs', v));
+  files.set('README.md', render('README.md.ejs', v));
+  files.set('requirements.txt', render('requirements.txt.ejs', v));
+  const app = render('app.py.ejs', v);
+  if (v.entry.kind === 'script') {
+    files.set(v.entry.path, app);
+  } else {
+    // src/a/b/__main__.py, with an __init__.py in every package on the way.
+    const parts = v.entry.module.split('.');
+    for (let i = 1; i <= parts.length; i++) {
+      const pkg = parts.slice(0, i).join('.');
+      files.set(`src/${parts.slice(0, i).join('/')}/__init__.py`, `"""${pkg}: part of ${v.name}."""\n`);
+    }
+    files.set(`src/${parts.join('/')}/__main__.py`, app);
+  }
+  return files;
+}

@@ -1,0 +1,110 @@
+/**
+ * The create bin as users run it: a child process with stdin closed (not a terminal).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { QUESTIONS } from '../lib/questions.js';
+import { renderProject } from '../lib/render.js';
+import { ROOT, runBin, snapshot } from './helpers.js';
+
+const fresh = () => mkdtempSync(path.join(tmpdir(), 'dp-cli-'));
+
+describe('create-distroless-python', () => {
+  it('--help lists the argument and every question as a flag, plus the command flags', () => {
+    const r = runBin(['--help'], fresh());
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: create-distroless-python \[directory\] \[options\]/);
+    for (const q of QUESTIONS) {
+      if (q.kind === 'argument') expect(r.stdout).toMatch(new RegExp(`^  ${q.name}\\s+${q.description}`, 'm'));
+      else expect(r.stdout).toMatch(new RegExp(`^  --(\\[no-\\])?${q.name}\\b.*${q.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    }
+    for (const flag of ['-y, --yes', '--force', '-h, --help', '-v, --version', '--[no-]interactive']) expect(r.stdout).toContain(`  ${flag}`);
+    expect(r.stdout).toContain('npm create distroless-python@latest my-app -- --yes');
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/create-distroless-python/package.json'), 'utf8'));
+    const r = runBin(['--version'], fresh());
+    expect(r.stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('without a terminal it asks nothing and writes the defaults, identical to the generator core', () => {
+    const cwd = fresh();
+    const r = runBin([], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    // yeoman's convention: messages on stderr, stdout left for output.
+    expect(r.stderr).toContain('Next steps:\n  cd my-app\n  make build');
+    const written = snapshot(path.join(cwd, 'my-app'));
+    const expected = Object.fromEntries(renderProject({ directory: 'my-app', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' }));
+    const { '.yo-rc.json': recorded, ...rest } = written;
+    expect(rest).toEqual(expected);
+    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' });
+  });
+
+  it('takes every answer as a flag', () => {
+    const cwd = fresh();
+    const r = runBin(['svc', '--yes', '--python', '3.13', '--deps', 'requests>=2 markupsafe', '--deps', "tomli ; python_version < '3.11'", '--no-nonroot', '--entrypoint', 'svc.main'], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    const files = snapshot(path.join(cwd, 'svc'));
+    expect(files).toEqual({
+      ...Object.fromEntries(
+        renderProject({ directory: 'svc', python: '3.13', deps: ['requests>=2', 'markupsafe', "tomli ; python_version < '3.11'"], nonroot: false, entrypoint: 'svc.main' }),
+      ),
+      '.yo-rc.json': files['.yo-rc.json'],
+    });
+  });
+
+  // Each refusal: exit 1, exactly one line on stderr naming the field, nothing written.
+  it.each([
+    [['--python', '3.12'], /^error: --python: 3\.12 is not available: .+\n$/],
+    [['--python', '3.13.1'], /^error: --python: give major\.minor \(3\.13\), not a patch release.+\n$/],
+    [['--python', '2.7'], /^error: --python: '2\.7' is not offered \(offered: 3\.13\)\n$/],
+    [['--deps=--index-url=http://evil.example/simple'], /^error: --deps: '--index-url=http:\/\/evil.example\/simple' is an option; only requirements are allowed/],
+    [['--deps', '--index-url=http://evil.example/simple'], /^error: Option '--deps' argument is ambiguous\..*\(see --help\)\n$/],
+    [['--deps', 'emoji\n-r /etc/passwd'], /^error: --deps: must not contain control characters\n$/],
+    [['--deps', 'pkg @ https://example.com/pkg.whl'], /^error: --deps: 'pkg @ https:\/\/example.com\/pkg.whl' is a direct reference/],
+    [['--deps', 'emoji Emoji'], /^error: --deps: 'Emoji' is listed more than once\n$/],
+    [['--entrypoint', '../etc/app.py'], /^error: --entrypoint: must stay inside the project \(no '\.\.'\)\n$/],
+    [['--entrypoint', '/app.py'], /^error: --entrypoint: must be a path relative to the project, not absolute\n$/],
+    [['--entrypoint', '$(id).py'], /^error: --entrypoint: '\$\(id\)\.py' is not a safe script path/],
+    [['--entrypoint', 'my-app'], /^error: --entrypoint: 'my-app' is neither a script path ending in \.py nor a dotted module name/],
+    [['My_App'], /^error: directory: 'My_App' cannot name a Docker image/],
+    [['a', 'b'], /^error: directory: expected one directory, got 'a' 'b' \(with npm create, put flags after --\)\n$/],
+    [['--bogus'], /^error: Unknown option '--bogus'.*\(see --help\)\n$/],
+  ])('refuses %j', (args, message) => {
+    const cwd = fresh();
+    const r = runBin(['--yes', ...args], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(snapshot(cwd)).toEqual({});
+  });
+
+  it('refuses a directory that is a file', () => {
+    const cwd = fresh();
+    writeFileSync(path.join(cwd, 'my-app'), 'mine');
+    const r = runBin(['my-app'], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("error: directory: 'my-app' exists and is not a directory\n");
+    expect(snapshot(cwd)).toEqual({ 'my-app': 'mine' });
+  });
+
+  it('never overwrites a changed file without --force, and --force does', () => {
+    const cwd = fresh();
+    expect(runBin(['app'], cwd).status).toBe(0);
+    const makefile = path.join(cwd, 'app/Makefile');
+    writeFileSync(makefile, 'mine\n');
+    const before = snapshot(cwd);
+    const again = runBin(['app', '--deps', 'requests'], cwd);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe('error: directory: app already has Makefile, requirements.txt, src/app.py, .yo-rc.json with other content; nothing was written (--force overwrites)\n');
+    expect(snapshot(cwd)).toEqual(before);
+    // An unchanged re-run is fine: every file is identical.
+    writeFileSync(makefile, before['app/Makefile']);
+    const forced = runBin(['app', '--force', '--deps', 'requests'], cwd);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
+  });
+});
