@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the offline stand-ins the e2e tests use, skipping what is current:
+#   standin/distroless-python3-debian13:{latest,nonroot,debug,debug-nonroot}
+#   standin/python:3.13-slim-trixie
+#   the local PEP 503 index in $CACHE/index (served by standins.ts)
+# An image is current when its standins.recipe-hash label equals the hash of
+# its recipe files (see common.sh); the index records the hash in index.json.
+#
+# usage: bash test/e2e/standins/build.sh [--force] [runtime|builder|index]...
+#        bash test/e2e/standins/build.sh --print-hashes
+# env:   STANDINS_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/distroless-python-standins),
+#        DOCKER (docker CLI, default docker), STANDINS_DEBIAN_MIRROR, STANDINS_DEBIAN_SECURITY
+set -euo pipefail
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+all=(runtime builder index)
+force=0
+wanted=()
+for arg in "$@"; do
+  case $arg in
+    --force) force=1 ;;
+    --print-hashes)
+      for c in "${all[@]}"; do printf '%s %s\n' "$c" "$(recipe_hash "$c")"; done
+      exit 0
+      ;;
+    runtime | builder | index) wanted+=("$arg") ;;
+    -h | --help)
+      sed -n '2,12p' "${BASH_SOURCE[0]}"
+      exit 0
+      ;;
+    *) die "unknown argument: $arg (see --help)" ;;
+  esac
+done
+[ "${#wanted[@]}" -gt 0 ] || wanted=("${all[@]}")
+
+is_current() { # component -> 0 when nothing needs to be built
+  local comp=$1 hash tag
+  hash=$(recipe_hash "$comp")
+  case $comp in
+    runtime)
+      for tag in latest nonroot debug debug-nonroot; do
+        [ "$(image_label "$RUNTIME_REPO:$tag")" = "$hash" ] || return 1
+      done
+      ;;
+    builder) [ "$(image_label "$BUILDER_IMAGE")" = "$hash" ] ;;
+    index) grep -qs "\"recipeHash\": \"$hash\"" "$INDEX_DIR/index.json" ;;
+  esac
+}
+
+mkdir -p "$CACHE"
+# One build at a time per cache (parallel vitest workers may all ask).
+exec 9>"$CACHE/.lock"
+flock 9
+
+start=$SECONDS
+built=0
+for comp in "${wanted[@]}"; do
+  if [ "$force" = 0 ] && is_current "$comp"; then
+    log "$comp: up to date"
+    continue
+  fi
+  t0=$SECONDS
+  bash "$STANDINS_DIR/$comp.sh"
+  is_current "$comp" || die "$comp: built, but its recipe hash does not match (changed during the build?)"
+  log "$comp: built in $((SECONDS - t0)) s"
+  built=$((built + 1))
+done
+if [ "$built" -gt 0 ]; then
+  # Replaced stand-ins leave untagged images behind; drop ours only.
+  "$DOCKER" image prune -f --filter "label=$OWNER_LABEL" >/dev/null || true
+fi
+log "done in $((SECONDS - start)) s (cache: $CACHE)"
