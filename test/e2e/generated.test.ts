@@ -65,6 +65,8 @@ const cases = Object.entries(DEPS).flatMap(([depsLabel, deps]) =>
 const tags: string[] = [];
 afterAll(async () => {
   if (tags.length) await docker(['image', 'rm', '-f', ...tags]);
+  // The legacy builder leaves the build stages behind as untagged images.
+  await docker(['image', 'prune', '--force', '--filter', 'label=standins=1']);
 });
 
 describe.skipIf(!e2e.ok)('generated projects on distroless', () => {
