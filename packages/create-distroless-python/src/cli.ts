@@ -109,7 +109,10 @@ async function main(argv: string[]): Promise<void> {
 
   const target = answers.directory ? path.resolve(answers.directory) : undefined;
   const existed = target ? existsSync(target) : true;
-  const generatorOptions = { ...answers, yes: values.yes, interactive: values.interactive, force: values.force };
+  // Only what was given: yeoman turns an explicit undefined into false for boolean options.
+  const generatorOptions = Object.fromEntries(
+    Object.entries({ ...answers, yes: values.yes, interactive: values.interactive, force: values.force }).filter(([, v]) => v !== undefined),
+  );
   try {
     await env.run(['distroless-python:app'], generatorOptions);
   } catch (error) {

@@ -1,0 +1,90 @@
+/**
+ * The create bin in a real terminal (tmux): the prompts appear without any flag, take answers,
+ * re-ask after an invalid one, and Ctrl-C cancels with exit 130 and nothing on disk.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, snapshot } from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) process.stderr.write('SKIPPED terminal tests: no tmux (apt-get install tmux)\n');
+const sessions: string[] = [];
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+/** Starts the bin in a detached 120x40 terminal; the shell line prints its exit code. */
+function start(cwd: string, args: string[] = []): string {
+  const name = `dp-${path.basename(cwd)}`;
+  sessions.push(name);
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', cwd, `${quoted}; echo "EXIT=$?"; sleep 60`);
+  return name;
+}
+
+const screen = (name: string) => tmux('capture-pane', '-p', '-t', name);
+
+async function waitFor(name: string, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen(name);
+    if (typeof text === 'string' ? s.includes(text) : text.test(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${text} on:\n${s}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
+});
+
+describe.skipIf(!hasTmux)('in a terminal', () => {
+  it('asks every question, re-asks after an invalid answer, and writes the answers', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dp-tty-'));
+    const t = start(cwd);
+    await waitFor(t, '? Project directory (my-app)');
+    keys(t, 'svc', 'Enter');
+    await waitFor(t, '? Python version');
+    keys(t, 'Enter');
+    await waitFor(t, '? Dependencies');
+    keys(t, 'emoji --index-url=x', 'Enter');
+    await waitFor(t, "'--index-url=x' is an option; only requirements are allowed");
+    for (let i = 0; i < 20; i++) keys(t, 'BSpace');
+    keys(t, 'emoji markupsafe', 'Enter');
+    await waitFor(t, '? Run as the nonroot user');
+    keys(t, 'n', 'Enter');
+    await waitFor(t, '? Entrypoint');
+    keys(t, 'svc.main', 'Enter');
+    const done = await waitFor(t, /EXIT=\d+/);
+    expect(done).toContain('EXIT=0');
+    const files = snapshot(path.join(cwd, 'svc'));
+    expect(files['requirements.txt']).toMatch(/\nemoji\nmarkupsafe\n$/);
+    expect(files.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "svc.main"]');
+    expect(files.Dockerfile).not.toMatch(/^USER/m);
+  });
+
+  it.each(['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint'])(
+    'Ctrl-C at "%s" exits 130 and leaves nothing behind',
+    async (prompt) => {
+      const cwd = mkdtempSync(path.join(tmpdir(), 'dp-tty-'));
+      const t = start(cwd);
+      const order = ['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint'];
+      for (const p of order) {
+        await waitFor(t, `? ${p}`);
+        if (p === prompt) break;
+        keys(t, 'Enter');
+      }
+      keys(t, 'C-c');
+      const s = await waitFor(t, /EXIT=\d+/);
+      expect(s).toContain('error: cancelled');
+      expect(s).toContain('EXIT=130');
+      expect(snapshot(cwd)).toEqual({});
+    },
+  );
+});
