@@ -37,10 +37,10 @@ describe('create-distroless-python', () => {
     // yeoman's convention: messages on stderr, stdout left for output.
     expect(r.stderr).toContain('Next steps:\n  cd my-app\n  make build');
     const written = snapshot(path.join(cwd, 'my-app'));
-    const expected = Object.fromEntries(renderProject({ directory: 'my-app', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' }));
+    const expected = Object.fromEntries(renderProject({ directory: 'my-app', runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' }));
     const { '.yo-rc.json': recorded, ...rest } = written;
     expect(rest).toEqual(expected);
-    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' });
+    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' });
   });
 
   it('takes every answer as a flag', () => {
@@ -50,7 +50,7 @@ describe('create-distroless-python', () => {
     const files = snapshot(path.join(cwd, 'svc'));
     expect(files).toEqual({
       ...Object.fromEntries(
-        renderProject({ directory: 'svc', python: '3.13', deps: ['requests>=2', 'markupsafe', "tomli ; python_version < '3.11'"], nonroot: false, entrypoint: 'svc.main' }),
+        renderProject({ directory: 'svc', runtime: 'distroless', python: '3.13', deps: ['requests>=2', 'markupsafe', "tomli ; python_version < '3.11'"], nonroot: false, entrypoint: 'svc.main' }),
       ),
       '.yo-rc.json': files['.yo-rc.json'],
     });
@@ -58,9 +58,11 @@ describe('create-distroless-python', () => {
 
   // Each refusal: exit 1, exactly one line on stderr naming the field, nothing written.
   it.each([
-    [['--python', '3.12'], /^error: --python: 3\.12 is not available: .+\n$/],
-    [['--python', '3.13.1'], /^error: --python: give major\.minor \(3\.13\), not a patch release.+\n$/],
-    [['--python', '2.7'], /^error: --python: '2\.7' is not offered \(offered: 3\.13\)\n$/],
+    [['--python', '3.9'], /^error: --python: '3\.9' is not offered \(offered: 3\.10, 3\.11, 3\.12, 3\.13, 3\.14\)\n$/],
+    [['--python', '3.13.1'], /^error: --python: give major\.minor \(3\.13\), not a patch release: the patch level comes from the image.+\n$/],
+    [['--python', '2.7'], /^error: --python: '2\.7' is not offered \(offered: 3\.10, 3\.11, 3\.12, 3\.13, 3\.14\)\n$/],
+    [['--runtime', 'alpine'], /^error: --runtime: 'alpine' is not a runtime family \(offered: distroless, chainguard\)\n$/],
+    [['--runtime', 'chainguard', '--python', '3.13'], /^error: --python: 3\.13 is not offered with --runtime chainguard: Chainguard's free tier publishes only 'latest', which is Python 3\.14 today \(offered: 3\.14\)\n$/],
     [['--deps=--index-url=http://evil.example/simple'], /^error: --deps: '--index-url=http:\/\/evil.example\/simple' is an option; only requirements are allowed/],
     [['--deps', '--index-url=http://evil.example/simple'], /^error: Option '--deps' argument is ambiguous\..*\(see --help\)\n$/],
     [['--deps', 'emoji\n-r /etc/passwd'], /^error: --deps: must not contain control characters\n$/],
@@ -80,6 +82,14 @@ describe('create-distroless-python', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(snapshot(cwd)).toEqual({});
+  });
+
+  it('warns about a Python past its end of life, and still generates', () => {
+    const cwd = fresh();
+    const r = runBin(['old', '--yes', '--python', '3.10'], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: Python 3.10 reached its end of life in 2026-10: it gets no more security fixes\n');
+    expect(snapshot(path.join(cwd, 'old')).Dockerfile).toContain('uv python install --compile-bytecode 3.10');
   });
 
   it('refuses a directory that is a file', () => {

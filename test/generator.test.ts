@@ -10,7 +10,7 @@ import helpers from 'yeoman-test';
 import type { GeneratorOptions } from '../generators/app/index.js';
 import { GENERATOR, snapshot } from './helpers.js';
 
-const OUTPUTS = ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'requirements.txt', 'src/app.py'];
+const OUTPUTS = ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/runtime_check.py', 'requirements.txt', 'src/app.py'];
 
 function run() {
   return helpers.run(GENERATOR, { namespace: 'distroless-python:app' });
@@ -40,7 +40,7 @@ describe('defaults (--yes)', () => {
     expect(files.Makefile).toMatch(/^IMAGE\s+\?= my-app$/m);
     expect(files['.dockerignore']).toMatch(/^!src$/m);
     expect(JSON.parse(files['.yo-rc.json'])).toEqual({
-      'generator-distroless-python': { python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' },
+      'generator-distroless-python': { runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' },
     });
   });
 
@@ -144,9 +144,25 @@ describe('each answer changes exactly the files it should', () => {
     expect(top['.dockerignore']).toMatch(/^!main\.py$/m);
   });
 
-  it('python selects the catalogue entry (3.13 is the only one today)', async () => {
-    const files = await generate({ python: '3.13' });
-    expect(files).toEqual(await generate({}));
+  it('python picks the catalogue target: a standalone CPython on cc-debian13 for 3.12', async () => {
+    const base = await generate({});
+    const py312 = await generate({ python: '3.12' });
+    expect(changed(base, py312)).toEqual(['.yo-rc.json', 'Dockerfile', 'README.md']);
+    expect(py312.Dockerfile).toContain('ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian13:nonroot\n');
+    expect(py312.Dockerfile).toContain('uv venv --python 3.12 /opt/venv');
+    expect(py312['README.md']).toContain('python-build-standalone CPython\n  3.12');
+  });
+
+  it('runtime picks the image family, and its Python version when none is given', async () => {
+    const base = await generate({});
+    const chainguard = await generate({ runtime: 'chainguard' });
+    expect(changed(base, chainguard)).toEqual(['.yo-rc.json', 'Dockerfile', 'README.md']);
+    expect(JSON.parse(chainguard['.yo-rc.json'])['generator-distroless-python']).toMatchObject({ runtime: 'chainguard', python: '3.14' });
+    expect(chainguard.Dockerfile).toContain('ARG BUILDER_IMAGE=cgr.dev/chainguard/python:latest-dev\n');
+    expect(chainguard.Dockerfile).toContain('RUN ["/usr/bin/python", "/tmp/runtime_check.py", "3.14", "/opt/venv"]');
+    const root = await generate({ runtime: 'chainguard', nonroot: false });
+    // Chainguard's images default to nonroot, so root must be asked for.
+    expect(root.Dockerfile).toMatch(/^USER 0$/m);
   });
 });
 
@@ -170,8 +186,8 @@ describe('flags as yo passes them (raw arguments)', () => {
   });
 
   it('refuses an invalid flag before writing anything', async () => {
-    const context = run().withArguments(['svc', '--python', '3.12', '--yes']);
-    await expect(context).rejects.toThrow(/--python: 3\.12 is not available: .*standalone/);
+    const context = run().withArguments(['svc', '--python', '3.9', '--yes']);
+    await expect(context).rejects.toThrow(/--python: '3\.9' is not offered/);
     expect(existsSync(path.join(context.targetDirectory!, 'svc'))).toBe(false);
   });
 });
@@ -209,8 +225,16 @@ describe('re-running over an existing project', () => {
 
   it('reports a recorded answer that is no longer valid', async () => {
     const context = run()
-      .withFiles('my-app', { '.yo-rc.json': { 'generator-distroless-python': { python: '3.11' } } })
+      .withFiles('my-app', { '.yo-rc.json': { 'generator-distroless-python': { python: '3.9' } } })
       .withOptions({ yes: true });
-    await expect(context).rejects.toThrow(/\.yo-rc\.json: recorded --python is invalid: 3\.11 is not available/);
+    await expect(context).rejects.toThrow(/\.yo-rc\.json: recorded --python is invalid: '3\.9' is not offered/);
+  });
+
+  it('a recorded version the newly chosen runtime does not offer gives way to its default', async () => {
+    const cwd = workdir();
+    await run().cd(cwd).withOptions({ yes: true, python: '3.12' });
+    await run().cd(cwd).withOptions({ yes: true, force: true, runtime: 'chainguard' });
+    const recorded = JSON.parse(readFileSync(path.join(cwd, 'my-app/.yo-rc.json'), 'utf8'))['generator-distroless-python'];
+    expect(recorded).toMatchObject({ runtime: 'chainguard', python: '3.14' });
   });
 });

@@ -10,23 +10,31 @@ import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
-import { RUNTIMES } from '../lib/catalogue.js';
+import { TARGETS } from '../lib/catalogue.js';
 import type { Answers } from '../lib/questions.js';
 import { renderProject } from '../lib/render.js';
 
 const DEPS = { none: [], emoji: ['emoji'], several: ['emoji', 'requests>=2,<3', "tomli ; python_version < '3.11'", 'MarkupSafe[extra]==3.0.2'] };
 const ENTRYPOINTS = { script: 'src/app.py', top: 'main.py', module: 'app', dotted: 'shop.worker' };
 
+// Every catalogue target (Python version x runtime family) x nonroot, each with a few
+// dependency/entrypoint shapes; the default target gets every shape.
+const SHAPES: [keyof typeof DEPS, keyof typeof ENTRYPOINTS][] = [
+  ['emoji', 'script'],
+  ['several', 'module'],
+  ['none', 'top'],
+];
+const ALL_SHAPES = Object.keys(DEPS).flatMap((d) => Object.keys(ENTRYPOINTS).map((e) => [d, e] as [keyof typeof DEPS, keyof typeof ENTRYPOINTS]));
+
 const matrix: { label: string; answers: Answers }[] = [];
-for (const runtime of RUNTIMES) {
+for (const target of TARGETS) {
+  const isDefault = target.family === 'distroless' && target.version === '3.13';
   for (const nonroot of [true, false]) {
-    for (const [depsLabel, deps] of Object.entries(DEPS)) {
-      for (const [entryLabel, entrypoint] of Object.entries(ENTRYPOINTS)) {
-        matrix.push({
-          label: `python ${runtime.version}, ${nonroot ? 'nonroot' : 'root'}, deps ${depsLabel}, entrypoint ${entryLabel}`,
-          answers: { directory: 'my-app', python: runtime.version, deps, nonroot, entrypoint },
-        });
-      }
+    for (const [depsLabel, entryLabel] of isDefault ? ALL_SHAPES : SHAPES) {
+      matrix.push({
+        label: `${target.family} ${target.version} (${target.strategy}), ${nonroot ? 'nonroot' : 'root'}, deps ${depsLabel}, entrypoint ${entryLabel}`,
+        answers: { directory: 'my-app', runtime: target.family, python: target.version, deps: DEPS[depsLabel], nonroot, entrypoint: ENTRYPOINTS[entryLabel] },
+      });
     }
   }
 }
@@ -40,13 +48,29 @@ function write(files: Map<string, string>): string {
   return dir;
 }
 
-const args = (i: Instruction) => i.getArguments().map((a) => a.getValue());
+const argsOf = (i: Instruction) => i.getArguments().map((a) => a.getValue());
+
+/** The instructions of each stage, by stage name ('' for the unnamed final stage). */
+function stages(dockerfile: ReturnType<typeof DockerfileParser.parse>): { name: string; image: string; instructions: Instruction[] }[] {
+  const froms = dockerfile.getFROMs();
+  return froms.map((from, i) => {
+    const start = from.getRange().start.line;
+    const end = i + 1 < froms.length ? froms[i + 1].getRange().start.line : Infinity;
+    return {
+      name: from.getBuildStage() ?? '',
+      image: from.getImageName() ?? '',
+      instructions: dockerfile.getInstructions().filter((x) => x.getRange().start.line > start && x.getRange().start.line < end),
+    };
+  });
+}
 
 describe.each(matrix)('$label', ({ answers }) => {
   const files = renderProject(answers);
-  const runtime = RUNTIMES.find((r) => r.version === answers.python)!;
+  const target = TARGETS.find((t) => t.family === answers.runtime && t.version === answers.python)!;
   const dockerfileText = files.get('Dockerfile')!;
   const dockerfile = DockerfileParser.parse(dockerfileText);
+  const byName = Object.fromEntries(stages(dockerfile).map((s) => [s.name, s]));
+  const copiedDirs = [...(target.uv ? [target.uv.installDir] : []), target.venv];
 
   it('Dockerfile: parses cleanly, no # syntax line, no removed image, no BuildKit-only flags', () => {
     expect(validate(dockerfileText)).toEqual([]);
@@ -57,66 +81,92 @@ describe.each(matrix)('$label', ({ answers }) => {
     expect(flags.filter((f) => f !== 'from')).toEqual([]);
   });
 
-  it('Dockerfile: two stages whose FROM images are build args defaulting to the catalogue images', () => {
-    const [builderArg, runtimeArg] = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'ARG').slice(0, 2);
-    expect(args(builderArg)).toEqual([`BUILDER_IMAGE=${runtime.builder.image}:${runtime.builder.tag}`]);
-    const tag = answers.nonroot ? runtime.runtime.tags.nonroot : runtime.runtime.tags.root;
-    expect(args(runtimeArg)).toEqual([`RUNTIME_IMAGE=${runtime.runtime.image}:${tag}`]);
-    const froms = dockerfile.getFROMs();
-    expect(froms.map((f) => f.getImageName())).toEqual(['${BUILDER_IMAGE}', '${RUNTIME_IMAGE}']);
-    expect(froms[0].getBuildStage()).toBe('build');
+  it('Dockerfile: stages build, check and final, whose FROM images are build args defaulting to the catalogue images', () => {
+    const args = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'ARG' && i.getRange().start.line < dockerfile.getFROMs()[0].getRange().start.line);
+    const tag = answers.nonroot ? target.runtime.tags.nonroot : target.runtime.tags.root;
+    expect(args.map(argsOf)).toEqual([
+      ...(target.uv ? [[`UV_IMAGE=${target.uv.image}`]] : []),
+      [`BUILDER_IMAGE=${target.builder.image}`],
+      [`RUNTIME_IMAGE=${target.runtime.image}:${tag}`],
+    ]);
+    expect(stages(dockerfile).map((s) => [s.name, s.image])).toEqual([
+      ...(target.uv ? [['uv', '${UV_IMAGE}']] : []),
+      ['build', '${BUILDER_IMAGE}'],
+      ['check', '${RUNTIME_IMAGE}'],
+      ['', '${RUNTIME_IMAGE}'],
+    ]);
   });
 
-  it('Dockerfile: builder and runtime agree on the interpreter path and the venv path', () => {
-    const [build, final] = dockerfile.getFROMs().map((f) => f.getRange().start.line);
-    const stage = (from: number, to: number) => dockerfile.getInstructions().filter((i) => i.getRange().start.line > from && i.getRange().start.line < to);
-    const buildStage = stage(build, final);
-    const finalStage = stage(final, Infinity);
-    const venvRun = buildStage.find((i) => i.getKeyword() === 'RUN' && i.getTextContent().includes('-m venv'))!;
-    // The venv is made by the interpreter path the runtime has, and the builder gets that path if it lacks it.
-    expect(venvRun.getTextContent()).toContain(`${runtime.runtime.python} -m venv --without-pip ${runtime.venv}`);
-    expect(venvRun.getTextContent()).toContain(`ln -s ${runtime.builder.python} ${runtime.runtime.python}`);
-    const copies = finalStage.filter((i) => i.getKeyword() === 'COPY').map(args);
-    expect(copies).toContainEqual([runtime.venv, runtime.venv]);
-    expect(copies).toContainEqual(['/app', '/app']);
-    // pip runs in the builder only, once, into the venv, and never appears in the final stage.
-    expect(buildStage.filter((i) => i.getTextContent().includes('pip')).map((i) => i.getKeyword())).toContain('RUN');
-    expect(finalStage.some((i) => i.getKeyword() === 'RUN')).toBe(false);
-    // ARG PIP_INDEX_URL is declared in the stage that runs pip (and has no default).
-    expect(buildStage.filter((i) => i.getKeyword() === 'ARG').map(args)).toEqual([['PIP_INDEX_URL'], ['PIP_TRUSTED_HOST']]);
+  it('Dockerfile: builder and runtime agree on the Python version, the interpreter path and the venv path', () => {
+    const build = byName.build.instructions.map((i) => i.getTextContent()).join('\n');
+    expect(target.sitePackages).toBe(`${target.venv}/lib/python${target.version}/site-packages`);
+    if (target.strategy === 'debian') {
+      // The slim builder of the same minor version makes the venv with the runtime's interpreter path.
+      expect(target.builder.image).toBe(`python:${target.version}-slim-trixie`);
+      expect(target.runtime.python).toBe(`/usr/bin/python${target.version}`);
+      expect(build).toContain(`ln -s ${target.builder.python} ${target.runtime.python}`);
+      expect(build).toContain(`${target.runtime.python} -m venv --without-pip ${target.venv}`);
+    } else if (target.strategy === 'standalone') {
+      // uv installs exactly this version where the runtime will find it, and the venv links to it.
+      expect(target.builder.python).toBe(target.runtime.python);
+      expect(target.runtime.python.startsWith(`${target.uv!.installDir}/cpython-${target.version}-`)).toBe(true);
+      expect(build).toContain(`ENV UV_PYTHON_INSTALL_DIR=${target.uv!.installDir} UV_PYTHON_PREFERENCE=only-managed`);
+      expect(build).toContain(`uv python install --compile-bytecode ${target.version}`);
+      expect(build).toContain(`uv venv --python ${target.version} ${target.venv}`);
+      expect(build).toContain(`--python ${target.venv}/bin/python --requirement /tmp/requirements.txt`);
+    } else {
+      expect(target.builder.python).toBe(target.runtime.python);
+      expect(build).toContain(`${target.builder.python} -m venv --without-pip ${target.venv}`);
+    }
+    // What was built is copied to the same paths into the check stage, and from there into the final image.
+    const copies = (stage: string, from: string) =>
+      byName[stage].instructions.filter((i) => i.getKeyword() === 'COPY' && i.getTextContent().includes(`--from=${from}`)).map(argsOf);
+    expect(copies('check', 'build')).toEqual([...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
+    expect(copies('', 'check')).toEqual([...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
+    // The check runs with the runtime's interpreter, for this version and venv, before the app is added.
+    const run = byName.check.instructions.find((i) => i.getKeyword() === 'RUN')!;
+    const command = JSON.parse(run.getArgumentsContent()!);
+    expect(command.slice(1)).toEqual(['/tmp/runtime_check.py', target.version, target.venv]);
+    expect(command[0]).toBe({ debian: '/usr/bin/python3', chainguard: '/usr/bin/python', standalone: `${target.venv}/bin/python` }[target.strategy]);
+    // pip (or uv) runs in the build stage only.
+    expect(byName[''].instructions.some((i) => i.getKeyword() === 'RUN')).toBe(false);
+    expect(byName.build.instructions.filter((i) => i.getKeyword() === 'ARG').map(argsOf)).toEqual([
+      ...(target.uv ? [['UV_PYTHON_INSTALL_MIRROR']] : []),
+      ['PIP_INDEX_URL'],
+      ['PIP_TRUSTED_HOST'],
+    ]);
   });
 
   it('Dockerfile: dependencies are installed before the code is copied, and the code is compiled', () => {
-    const text = dockerfile.getInstructions().map((i) => i.getTextContent());
-    const pipAt = text.findIndex((t) => t.includes('pip --python'));
+    const text = byName.build.instructions.map((i) => i.getTextContent());
     const requirementsAt = text.findIndex((t) => t.startsWith('COPY requirements.txt'));
+    const installAt = text.findIndex((t) => t.includes('--requirement /tmp/requirements.txt'));
     const codeAt = text.findIndex((t) => /^COPY (src|main\.py) \/app\//.test(t));
     const compileAt = text.findIndex((t) => t.includes('compileall'));
     expect(requirementsAt).toBeGreaterThan(-1);
-    expect(requirementsAt).toBeLessThan(pipAt);
-    expect(pipAt).toBeLessThan(codeAt);
+    expect(requirementsAt).toBeLessThan(installAt);
+    expect(installAt).toBeLessThan(codeAt);
     expect(codeAt).toBeLessThan(compileAt);
   });
 
   it('Dockerfile: USER, exec-form ENTRYPOINT, WORKDIR and env of the final stage', () => {
-    const users = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'USER');
-    if (answers.nonroot) expect(users.map(args)).toEqual([[runtime.nonrootUser]]);
-    else expect(users).toEqual([]);
+    const users = byName[''].instructions.filter((i) => i.getKeyword() === 'USER').map(argsOf);
+    if (answers.nonroot) expect(users).toEqual([[target.nonrootUser]]);
+    else expect(users).toEqual(target.runtime.defaultUser.root === '' ? [] : [['0']]);
     const [entrypoint] = dockerfile.getENTRYPOINTs();
     const command = entrypoint.getJSONStrings().map((s) => s.getJSONValue());
-    expect(command[0]).toBe(`${runtime.venv}/bin/python`);
+    expect(command[0]).toBe(`${target.venv}/bin/python`);
     if (answers.entrypoint.endsWith('.py')) expect(command.slice(1)).toEqual([`/app/${answers.entrypoint}`]);
     else expect(command.slice(1)).toEqual(['-m', answers.entrypoint]);
-    const last = dockerfile.getInstructions().at(-1)!;
-    expect(last.getKeyword()).toBe('ENTRYPOINT');
+    expect(dockerfile.getInstructions().at(-1)!.getKeyword()).toBe('ENTRYPOINT');
     expect(dockerfileText).toMatch(/^ENV PYTHONUNBUFFERED=1/m);
     expect(dockerfileText).toMatch(/^WORKDIR \/app$/m);
     expect(dockerfileText).toContain('org.opencontainers.image.title="my-app"');
   });
 
-  it('.dockerignore lets in exactly requirements.txt and the code the Dockerfile copies', () => {
+  it('.dockerignore lets in exactly what the Dockerfile copies from the context', () => {
     const allowed = files.get('.dockerignore')!.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
-    const copied = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'COPY' && !i.getTextContent().includes('--from')).map((i) => args(i)[0]);
+    const copied = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'COPY' && !i.getTextContent().includes('--from')).map((i) => argsOf(i)[0]);
     expect(allowed.sort()).toEqual(copied.sort());
   });
 
@@ -125,11 +175,18 @@ describe.each(matrix)('$label', ({ answers }) => {
     expect(lines).toEqual(answers.deps);
   });
 
-  it('the Python compiles', () => {
+  it('the Python compiles, the runtime check included', () => {
     const dir = write(files);
     const py = [...files.keys()].filter((f) => f.endsWith('.py'));
-    expect(py.length).toBeGreaterThan(0);
+    expect(py).toContain('docker/runtime_check.py');
     execFileSync('python3', ['-m', 'py_compile', ...py], { cwd: dir });
+  });
+
+  it('the README names the images and has the catalogue table', () => {
+    const readme = files.get('README.md')!;
+    expect(readme).toContain(target.runtime.image);
+    expect(readme).toContain(target.builder.image);
+    for (const t of TARGETS) expect(readme).toContain(`| ${t.version} | ${t.family} | ${t.strategy} |`);
   });
 
   it('Makefile: every target listed by `make help` expands with `make -n`', () => {
@@ -137,9 +194,9 @@ describe.each(matrix)('$label', ({ answers }) => {
     const help = execFileSync('make', ['--no-print-directory', 'help'], { cwd: dir, encoding: 'utf8' });
     const targets = [...help.matchAll(/^\s+make (\S+)/gm)].map((m) => m[1]);
     expect(targets).toEqual(['help', 'build', 'run', 'size', 'sbom', 'clean']);
-    for (const target of targets) {
-      const r = spawnSync('make', ['-n', target], { cwd: dir, encoding: 'utf8' });
-      expect(r.status, `${target}: ${r.stderr}`).toBe(0);
+    for (const t of targets) {
+      const r = spawnSync('make', ['-n', t], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, `${t}: ${r.stderr}`).toBe(0);
     }
     const build = execFileSync('make', ['-n', 'build', 'BUILD_ARGS=--build-arg X=1', 'DOCKER=/usr/bin/docker', 'IMAGE=other:1'], { cwd: dir, encoding: 'utf8' });
     expect(build.trim()).toBe('/usr/bin/docker build --build-arg X=1 -t other:1 .');

@@ -33,7 +33,7 @@ beforeAll(() => {
 }, 120_000);
 
 const expected = (directory: string, deps: string[]) =>
-  Object.fromEntries(renderProject({ directory, python: '3.13', deps, nonroot: true, entrypoint: 'src/app.py' }));
+  Object.fromEntries(renderProject({ directory, runtime: 'distroless', python: '3.13', deps, nonroot: true, entrypoint: 'src/app.py' }));
 
 describe('packed packages', () => {
   it('the generator package ships compiled JavaScript and the templates, no TypeScript', () => {

@@ -1,62 +1,199 @@
 /**
- * The Python runtimes the generator can target, as data. Templates and prompts read this;
- * nothing else decides which images a project uses.
+ * The Python runtimes the generator can target, as data: which versions exist, which runtime
+ * families offer them, and for each pairing the strategy, images, tags and paths that make the
+ * build stage and the runtime image agree. Templates, prompts, validation and the README table
+ * read this; adding a version or a family is a change here (plus a build-stage template for a
+ * new strategy), not a branch elsewhere.
  */
 
-export interface ImageRef {
-  /** Image name without a tag. */
-  image: string;
-  /** Absolute path of the interpreter in that image. */
-  python: string;
-}
-
-export interface PythonRuntime {
-  /** major.minor, the version the user picks. */
+export interface PythonVersion {
+  /** major.minor */
   version: string;
-  /** How builder and runtime are made to agree. */
-  strategy: 'debian';
-  status: 'supported';
-  /** Upstream end of life (YYYY-MM). */
+  /** CPython's support phase when the catalogue was last checked (see CHECKED). */
+  status: 'bugfix' | 'security' | 'end of life';
+  /** Upstream end of life (YYYY-MM), from the CPython release PEPs. */
   endOfLife: string;
-  builder: ImageRef & { tag: string };
-  runtime: ImageRef & { tags: { root: string; nonroot: string; debug: string; debugNonroot: string } };
-  /** Where the dependencies' venv is created in the builder and copied to in the runtime (same path). */
-  venv: string;
-  /** The uid:gid of the runtime's nonroot user. */
-  nonrootUser: string;
 }
 
-export const RUNTIMES: readonly PythonRuntime[] = [
-  {
-    version: '3.13',
-    strategy: 'debian',
-    status: 'supported',
-    endOfLife: '2029-10',
-    // Debian trixie's Python 3.13 in distroless; the official slim-trixie image has the same
-    // minor version and glibc, so wheels built there run here.
-    builder: { image: 'python', tag: '3.13-slim-trixie', python: '/usr/local/bin/python3.13' },
-    runtime: {
-      image: 'gcr.io/distroless/python3-debian13',
-      tags: { root: 'latest', nonroot: 'nonroot', debug: 'debug', debugNonroot: 'debug-nonroot' },
-      python: '/usr/bin/python3.13',
-    },
-    venv: '/opt/venv',
-    nonrootUser: '65532:65532',
-  },
+/** When the statuses below were checked; the end-of-life warnings are computed from the date. */
+export const CHECKED = '2026-11-28';
+
+/** CPython minor versions offered, oldest first. */
+export const PYTHON_VERSIONS: readonly PythonVersion[] = [
+  { version: '3.10', status: 'end of life', endOfLife: '2026-10' },
+  { version: '3.11', status: 'security', endOfLife: '2027-10' },
+  { version: '3.12', status: 'security', endOfLife: '2028-10' },
+  { version: '3.13', status: 'security', endOfLife: '2029-10' },
+  { version: '3.14', status: 'bugfix', endOfLife: '2030-10' },
 ];
 
 export const DEFAULT_PYTHON = '3.13';
 
-/**
- * Versions users ask for that have no runtime strategy yet, with the reason given when they are refused.
- */
-export const UNAVAILABLE: Readonly<Record<string, string>> = {
-  '3.10': 'distroless ships only Debian 13\'s Python 3.13; 3.10 needs a standalone CPython runtime, which this generator does not offer yet',
-  '3.11': 'gcr.io/distroless/python3-debian12 (Python 3.11) was removed in May 2026; 3.11 needs a standalone CPython runtime, which this generator does not offer yet',
-  '3.12': 'distroless ships only Debian 13\'s Python 3.13; 3.12 needs a standalone CPython runtime, which this generator does not offer yet',
-  '3.14': 'distroless ships only Debian 13\'s Python 3.13; 3.14 needs a standalone CPython runtime, which this generator does not offer yet',
+/** How the build stage and the runtime image are made to agree. */
+export type Strategy =
+  /** Debian's Python in distroless; a builder with the same minor version, the venv linked to the runtime's interpreter path. */
+  | 'debian'
+  /** A CPython that needs only glibc (python-build-standalone, installed by uv), copied with its venv to identical paths. */
+  | 'standalone'
+  /** Chainguard's -dev image builds the venv for the same image without -dev. */
+  | 'chainguard';
+
+export interface Tags {
+  root: string;
+  nonroot: string;
+  debug: string;
+  debugNonroot: string;
+}
+
+export interface Target {
+  family: string;
+  version: string;
+  strategy: Strategy;
+  /** The build stage's image, with its tag, and the interpreter it builds with. */
+  builder: { image: string; python: string };
+  /** The runtime image without a tag, the tag for each variant, and the interpreter the app runs on. */
+  runtime: {
+    image: string;
+    tags: Tags;
+    /** Absolute path of the interpreter the venv's `bin/python` resolves to, in the runtime image. */
+    python: string;
+    /** The user the runtime image runs as when no USER is given; `USER` is written when it differs. */
+    defaultUser: { root: string; nonroot: string };
+  };
+  /** uv's image and where it installs Python (standalone only). */
+  uv?: { image: string; installDir: string };
+  /** The venv: made at this path in the build stage and copied to the same path. */
+  venv: string;
+  /** Where the dependencies end up (the venv's site-packages). */
+  sitePackages: string;
+  /** The numeric uid:gid of the runtime's nonroot user. */
+  nonrootUser: string;
+  /** Said in the README and the prompts, e.g. why this pairing exists. */
+  note: string;
+}
+
+type Offer = Omit<Target, 'family' | 'version'>;
+
+export interface Family {
+  name: string;
+  description: string;
+  /** The versions the family offers, and how. */
+  targets: Readonly<Record<string, Offer>>;
+  /** Why a version missing from `targets` is not offered. */
+  refusal: string;
+}
+
+const NONROOT = '65532:65532';
+const DISTROLESS_TAGS: Tags = { root: 'latest', nonroot: 'nonroot', debug: 'debug', debugNonroot: 'debug-nonroot' };
+const UV = { image: 'ghcr.io/astral-sh/uv:0.12.5', installDir: '/opt/python' };
+const venv = (version: string) => ({ venv: '/opt/venv', sitePackages: `/opt/venv/lib/python${version}/site-packages` });
+
+/** Debian's Python in gcr.io/distroless/python3-debian13, built in the official slim image of the same Debian. */
+const distrolessDebian = (version: string): Offer => ({
+  strategy: 'debian',
+  builder: { image: `python:${version}-slim-trixie`, python: `/usr/local/bin/python${version}` },
+  runtime: {
+    image: 'gcr.io/distroless/python3-debian13',
+    tags: DISTROLESS_TAGS,
+    python: `/usr/bin/python${version}`,
+    defaultUser: { root: '', nonroot: '65532' },
+  },
+  ...venv(version),
+  nonrootUser: NONROOT,
+  note: `Debian 13's Python ${version} in distroless; the slim-trixie builder has the same minor version and glibc`,
+});
+
+/** A python-build-standalone CPython installed by uv, copied with the venv into gcr.io/distroless/cc-debian13. */
+const distrolessStandalone = (version: string): Offer => {
+  const python = `${UV.installDir}/cpython-${version}-linux-<arch>-gnu/bin/python${version}`;
+  return {
+    strategy: 'standalone',
+    builder: { image: 'debian:trixie-slim', python },
+    runtime: { image: 'gcr.io/distroless/cc-debian13', tags: DISTROLESS_TAGS, python, defaultUser: { root: '', nonroot: '65532' } },
+    uv: UV,
+    ...venv(version),
+    nonrootUser: NONROOT,
+    note: `distroless ships no Python ${version}: uv installs a standalone CPython (it needs only glibc), copied with the venv to the same paths`,
+  };
 };
 
-export function findRuntime(version: string): PythonRuntime | undefined {
-  return RUNTIMES.find((r) => r.version === version);
+export const FAMILIES: readonly Family[] = [
+  {
+    name: 'distroless',
+    description: 'gcr.io/distroless: python3-debian13 for 3.13, cc-debian13 with a standalone CPython for the others',
+    targets: {
+      '3.10': distrolessStandalone('3.10'),
+      '3.11': distrolessStandalone('3.11'),
+      '3.12': distrolessStandalone('3.12'),
+      '3.13': distrolessDebian('3.13'),
+      '3.14': distrolessStandalone('3.14'),
+    },
+    refusal: 'distroless offers 3.10 to 3.14',
+  },
+  {
+    name: 'chainguard',
+    description: "cgr.dev/chainguard/python: free tier, only 'latest', whose Python version moves",
+    targets: {
+      '3.14': {
+        strategy: 'chainguard',
+        builder: { image: 'cgr.dev/chainguard/python:latest-dev', python: '/usr/bin/python' },
+        runtime: {
+          image: 'cgr.dev/chainguard/python',
+          tags: { root: 'latest', nonroot: 'latest', debug: 'latest-dev', debugNonroot: 'latest-dev' },
+          python: '/usr/bin/python',
+          defaultUser: { root: '65532', nonroot: '65532' },
+        },
+        ...venv('3.14'),
+        nonrootUser: NONROOT,
+        note: "'latest' moves to each new Python; the build checks that it still runs the version the project was made for",
+      },
+    },
+    refusal: "Chainguard's free tier publishes only 'latest', which is Python 3.14 today",
+  },
+];
+
+export const DEFAULT_FAMILY = 'distroless';
+
+/** Every (family, version) pairing the generator can write, fully resolved. */
+export const TARGETS: readonly Target[] = FAMILIES.flatMap((family) =>
+  Object.entries(family.targets).map(([version, offer]) => ({ family: family.name, version, ...offer })),
+);
+
+export function findTarget(family: string, version: string): Target | undefined {
+  return TARGETS.find((t) => t.family === family && t.version === version);
+}
+
+export function findFamily(name: string): Family | undefined {
+  return FAMILIES.find((f) => f.name === name);
+}
+
+export function findVersion(version: string): PythonVersion | undefined {
+  return PYTHON_VERSIONS.find((v) => v.version === version);
+}
+
+/**
+ * Support status on a given day: 'end of life' once past it, 'near end of life' in its last
+ * year, otherwise 'supported'.
+ */
+export function supportStatus(version: string, today = new Date()): { status: 'supported' | 'near end of life' | 'end of life'; endOfLife: string } {
+  const v = findVersion(version);
+  if (!v) throw new Error(`unknown Python ${version}`);
+  const [year, month] = v.endOfLife.split('-').map(Number);
+  const months = (year - today.getUTCFullYear()) * 12 + (month - (today.getUTCMonth() + 1));
+  return { status: months < 0 ? 'end of life' : months < 12 ? 'near end of life' : 'supported', endOfLife: v.endOfLife };
+}
+
+/** The catalogue as a Markdown table, for the READMEs. */
+export function catalogueTable(): string {
+  const rows = TARGETS.map((t) => {
+    const v = findVersion(t.version)!;
+    const tags = [...new Set([t.runtime.tags.nonroot, t.runtime.tags.root])].map((tag) => `:${tag}`).join(' / ');
+    const status = { 'end of life': `end of life since ${v.endOfLife}`, security: `security fixes until ${v.endOfLife}`, bugfix: `bugfix releases; end of life ${v.endOfLife}` }[v.status];
+    return `| ${t.version} | ${t.family} | ${t.strategy} | \`${t.builder.image}\`${t.uv ? ` + \`${t.uv.image}\`` : ''} | \`${t.runtime.image}\` ${tags} | ${status} |`;
+  });
+  return [
+    `| Python | runtime | strategy | build stage | runtime image | CPython status (${CHECKED}) |`,
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
-import { DEFAULT_PYTHON, RUNTIMES, UNAVAILABLE, findRuntime } from './catalogue.js';
+import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
 
 export interface Answers {
   /** Directory to create the project in; its base name names the project and the image. */
   directory: string;
+  /** Runtime family: distroless or chainguard. */
+  runtime: string;
   python: string;
   /** PEP 508 requirements, as the user wrote them (trimmed). */
   deps: string[];
@@ -35,6 +37,8 @@ export interface Question<K extends keyof Answers = keyof Answers> {
   name: K;
   /** `argument` is positional (`[directory]`); the others are `--<name>` flags. */
   kind: 'argument' | 'option';
+  /** False for flag-only questions, which are never prompted for. */
+  ask?: boolean;
   /** Prompt type, as inquirer names it. */
   type: 'input' | 'select' | 'confirm';
   /** Prompt text. */
@@ -46,8 +50,10 @@ export interface Question<K extends keyof Answers = keyof Answers> {
   /** Whether the flag may repeat (values are collected). */
   multiple?: boolean;
   default: Answers[K];
-  /** For `select`. */
-  choices?: () => { name: string; value: string }[];
+  /** A default that depends on earlier answers (e.g. the Python version on the runtime family). */
+  defaultFor?(earlier: Partial<Answers>): Answers[K];
+  /** For `select`: the choices, given earlier answers. */
+  choices?: (earlier: Partial<Answers>) => { name: string; value: string }[];
   /** Turns a raw value (flag text, repeated flag texts, prompt answer) into an answer, or throws ValidationError. */
   parse(raw: unknown): Answers[K];
   /** Turns an answer back into the text a prompt shows as its default. */
@@ -83,16 +89,45 @@ export function parseDirectory(raw: unknown): string {
   return value;
 }
 
+const OFFERED = PYTHON_VERSIONS.map((v) => v.version).join(', ');
+
 export function parsePython(raw: unknown): string {
   const value = text(raw, '--python').trim();
-  if (findRuntime(value)) return value;
-  const offered = RUNTIMES.map((r) => r.version).join(', ');
-  if (UNAVAILABLE[value]) throw new ValidationError('--python', `${value} is not available: ${UNAVAILABLE[value]} (offered: ${offered})`);
+  if (findVersion(value)) return value;
   const minor = /^(\d+\.\d+)\.\d+$/.exec(value);
-  if (minor) {
-    throw new ValidationError('--python', `give major.minor (${minor[1]}), not a patch release: the patch level comes from the base image (offered: ${offered})`);
+  if (minor && findVersion(minor[1])) {
+    throw new ValidationError('--python', `give major.minor (${minor[1]}), not a patch release: the patch level comes from the image (offered: ${OFFERED})`);
   }
-  throw new ValidationError('--python', `'${value}' is not offered (offered: ${offered})`);
+  throw new ValidationError('--python', `'${value}' is not offered (offered: ${OFFERED})`);
+}
+
+export function parseRuntime(raw: unknown): string {
+  const value = text(raw, '--runtime').trim();
+  if (findFamily(value)) return value;
+  throw new ValidationError('--runtime', `'${value}' is not a runtime family (offered: ${FAMILIES.map((f) => f.name).join(', ')})`);
+}
+
+/** The Python version a family offers by default: the project default if it has it, else its newest. */
+export function defaultPython(family: string): string {
+  const offered = Object.keys(findFamily(family)?.targets ?? {}).sort();
+  return offered.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (offered.at(-1) ?? DEFAULT_PYTHON);
+}
+
+/** Checks answers against each other: the runtime family must offer the Python version. */
+export function checkCombination(answers: Pick<Answers, 'runtime' | 'python'>): void {
+  if (!findTarget(answers.runtime, answers.python)) {
+    const family = findFamily(answers.runtime)!;
+    const offered = Object.keys(family.targets).sort().join(', ');
+    throw new ValidationError('--python', `${answers.python} is not offered with --runtime ${answers.runtime}: ${family.refusal} (offered: ${offered})`);
+  }
+}
+
+/** A warning for a version past or within a year of its end of life, else undefined. */
+export function pythonWarning(version: string, today = new Date()): string | undefined {
+  const { status, endOfLife } = supportStatus(version, today);
+  if (status === 'end of life') return `Python ${version} reached its end of life in ${endOfLife}: it gets no more security fixes`;
+  if (status === 'near end of life') return `Python ${version} reaches its end of life in ${endOfLife}: plan the upgrade`;
+  return undefined;
 }
 
 /** PEP 503 normalised distribution name. */
@@ -198,14 +233,32 @@ export const QUESTIONS: readonly Question[] = [
     parse: parseDirectory,
   } satisfies Question<'directory'>,
   {
+    name: 'runtime',
+    kind: 'option',
+    ask: false,
+    type: 'select',
+    message: 'Runtime family',
+    description: `runtime image family (${FAMILIES.map((f) => f.name).join(', ')})`,
+    valueName: 'family',
+    default: DEFAULT_FAMILY,
+    parse: parseRuntime,
+  } satisfies Question<'runtime'>,
+  {
     name: 'python',
     kind: 'option',
     type: 'select',
     message: 'Python version',
-    description: `Python version (${RUNTIMES.map((r) => r.version).join(', ')})`,
+    description: `Python version (${OFFERED})`,
     valueName: 'version',
     default: DEFAULT_PYTHON,
-    choices: () => RUNTIMES.map((r) => ({ name: `${r.version}  (${r.runtime.image})`, value: r.version })),
+    defaultFor: (earlier) => defaultPython(earlier.runtime ?? DEFAULT_FAMILY),
+    choices: (earlier) =>
+      Object.entries(findFamily(earlier.runtime ?? DEFAULT_FAMILY)!.targets)
+        .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+        .map(([version, offer]) => {
+          const warning = supportStatus(version).status !== 'supported' ? `, ${supportStatus(version).status} ${supportStatus(version).endOfLife}` : '';
+          return { name: `${version}  (${offer.strategy}: ${offer.runtime.image}${warning})`, value: version };
+        }),
     parse: parsePython,
   } satisfies Question<'python'>,
   {
@@ -252,12 +305,15 @@ export function defaults(): Answers {
 
 /**
  * Validates and normalises whatever answers were given (flags, stored config), leaving out the
- * ones not given. Throws the first ValidationError.
+ * ones not given. Throws the first ValidationError, including a runtime family that does not
+ * offer the given Python version.
  */
 export function parseGiven(given: Partial<Record<keyof Answers, unknown>>): Partial<Answers> {
   const out: Partial<Record<keyof Answers, unknown>> = {};
   for (const q of QUESTIONS) {
     if (given[q.name] !== undefined) out[q.name] = q.parse(given[q.name]);
   }
-  return out as Partial<Answers>;
+  const answers = out as Partial<Answers>;
+  if (answers.python !== undefined) checkCombination({ runtime: answers.runtime ?? DEFAULT_FAMILY, python: answers.python });
+  return answers;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { findRuntime, type PythonRuntime } from './catalogue.js';
+import { catalogueTable, findTarget, type Target } from './catalogue.js';
 import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
 
 // Compiled, this module is lib/render.js, beside the package's templates/.
@@ -16,10 +16,17 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.
 export interface View {
   name: string;
   answers: ProjectAnswers;
-  runtime: PythonRuntime;
-  builderImage: string;
+  /** The catalogue's pairing of runtime family and Python version. */
+  target: Target;
+  /** The runtime image with the tag for the nonroot answer, and its debug variant. */
   runtimeImage: string;
   debugImage: string;
+  /** Directories the final image gets from the build (through the check stage); /app last. */
+  copied: string[];
+  /** The interpreter the build-time check runs with: the runtime image's own where it has one. */
+  guardPython: string;
+  /** The USER of the final stage, when it differs from the runtime image's default. */
+  user?: string;
   entry: Entrypoint;
   /** What of the project is copied into the image (a directory or a file), relative to the project. */
   codePath: string;
@@ -31,18 +38,27 @@ export interface View {
   distributions: string[];
   /** The seed's emoji demo is used when emoji is among the dependencies. */
   emoji: boolean;
+  /** Every Python version and runtime the generator offers, as a Markdown table. */
+  catalogueTable: string;
 }
+
+/**
+ * The runtime image's own interpreter, by strategy, for the build-time check: a generic name, so
+ * a runtime image with another Python version fails the check with a message, not a missing file.
+ * Standalone runtimes have no Python but the one copied in.
+ */
+const GUARD_PYTHON: Partial<Record<Target['strategy'], string>> = { debian: '/usr/bin/python3', chainguard: '/usr/bin/python' };
 
 export function projectName(directory: string): string {
   return path.basename(path.resolve(directory));
 }
 
 export function view(answers: Answers): View {
-  const runtime = findRuntime(answers.python);
-  if (!runtime) throw new Error(`no runtime for Python ${answers.python}`);
+  const target = findTarget(answers.runtime, answers.python);
+  if (!target) throw new Error(`no ${answers.runtime} runtime for Python ${answers.python}`);
   const entry = classifyEntrypoint(answers.entrypoint);
   const appRoot = '/app';
-  const venvPython = `${runtime.venv}/bin/python`;
+  const venvPython = `${target.venv}/bin/python`;
   let codePath: string;
   let command: string[];
   let pythonPath: string | undefined;
@@ -55,22 +71,26 @@ export function view(answers: Answers): View {
     command = [venvPython, '-m', entry.module];
   }
   const distributions = answers.deps.map(requirementName);
-  const tag = answers.nonroot ? runtime.runtime.tags.nonroot : runtime.runtime.tags.root;
-  const debugTag = answers.nonroot ? runtime.runtime.tags.debugNonroot : runtime.runtime.tags.debug;
+  const { tags, defaultUser } = target.runtime;
+  const user = answers.nonroot ? target.nonrootUser : '0';
   const { directory: _directory, ...projectAnswers } = answers;
   return {
     name: projectName(answers.directory),
     answers: projectAnswers,
-    runtime,
-    builderImage: `${runtime.builder.image}:${runtime.builder.tag}`,
-    runtimeImage: `${runtime.runtime.image}:${tag}`,
-    debugImage: `${runtime.runtime.image}:${debugTag}`,
+    target,
+    runtimeImage: `${target.runtime.image}:${answers.nonroot ? tags.nonroot : tags.root}`,
+    debugImage: `${target.runtime.image}:${answers.nonroot ? tags.debugNonroot : tags.debug}`,
+    copied: [...(target.uv ? [target.uv.installDir] : []), target.venv, appRoot],
+    guardPython: GUARD_PYTHON[target.strategy] ?? venvPython,
+    // Written when the image's default differs, and always for nonroot: explicit, and numeric.
+    user: answers.nonroot || (defaultUser.root !== '' && defaultUser.root !== '0') ? user : undefined,
     entry,
     codePath,
     entrypointJson: JSON.stringify(command).replaceAll(',', ', '),
     pythonPath,
     distributions,
     emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
+    catalogueTable: catalogueTable(),
   };
 }
 
@@ -88,6 +108,7 @@ export function renderProject(answers: Answers): Map<string, string> {
   files.set('.dockerignore', render('dockerignore.ejs', v));
   files.set('README.md', render('README.md.ejs', v));
   files.set('requirements.txt', render('requirements.txt.ejs', v));
+  files.set('docker/runtime_check.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'));
   const app = render('app.py.ejs', v);
   if (v.entry.kind === 'script') {
     files.set(v.entry.path, app);

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { QUESTIONS, ValidationError, parseGiven, type Answers, type ProjectAnswers, type Question } from '../../lib/questions.js';
+import { findTarget } from '../../lib/catalogue.js';
+import { QUESTIONS, ValidationError, checkCombination, parseGiven, pythonWarning, type Answers, type ProjectAnswers, type Question } from '../../lib/questions.js';
 import { TEMPLATES_DIR, projectName, renderProject, view } from '../../lib/render.js';
 
 export type GeneratorOptions = Generator['options'] &
@@ -62,10 +63,10 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
   async prompting(): Promise<void> {
     const interactive = !this.options.yes && (this.options.interactive ?? Boolean(process.stdin.isTTY));
     this.#interactive = interactive;
-    const value = async <K extends keyof Answers>(q: Question<K>, fallback: Answers[K]): Promise<Answers[K]> => {
+    const value = async <K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers> = {}): Promise<Answers[K]> => {
       const given = this.#given[q.name];
       if (given !== undefined) return given as Answers[K];
-      return interactive ? this.#ask(q, fallback) : fallback;
+      return interactive && q.ask !== false ? this.#ask(q, fallback, earlier) : fallback;
     };
 
     const [directoryQuestion, ...rest] = QUESTIONS;
@@ -78,8 +79,14 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     const stored = this.#stored(target);
     const answers: Partial<Answers> = { directory };
     for (const q of rest) {
-      (answers as Record<string, unknown>)[q.name] = await value(q, ((stored as Partial<Answers>)[q.name] ?? q.default) as never);
+      let fallback = (stored as Partial<Answers>)[q.name] ?? q.defaultFor?.(answers) ?? q.default;
+      // A recorded version the (newly chosen) runtime family does not offer gives way to its default.
+      if (q.name === 'python' && !findTarget(answers.runtime!, fallback as string)) fallback = q.defaultFor!(answers);
+      (answers as Record<string, unknown>)[q.name] = await value(q, fallback as never, answers);
     }
+    checkCombination(answers as Answers);
+    const warning = pythonWarning(answers.python!);
+    if (warning) this.log(`warning: ${warning}`);
     this.answers = answers as Answers;
   }
 
@@ -109,7 +116,7 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     const v = view(this.answers);
     const relative = path.relative(process.cwd(), this.destinationRoot());
     this.log('');
-    this.log(`Created ${v.name}: Python ${v.runtime.version} on ${v.runtimeImage}.`);
+    this.log(`Created ${v.name}: Python ${v.target.version} on ${v.runtimeImage}.`);
     this.log('');
     this.log('Next steps:');
     if (relative) this.log(`  cd ${relative}`);
@@ -118,13 +125,13 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     this.log('  make size    # see how small it is');
   }
 
-  async #ask<K extends keyof Answers>(q: Question<K>, fallback: Answers[K]): Promise<Answers[K]> {
+  async #ask<K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers>): Promise<Answers[K]> {
     const prompt = {
       type: q.type,
         name: q.name,
         message: q.message,
         default: q.format ? q.format(fallback) : fallback,
-        ...(q.choices ? { choices: q.choices() } : {}),
+        ...(q.choices ? { choices: q.choices(earlier) } : {}),
         ...(q.type === 'input'
           ? {
               validate: (input: string) => {
