@@ -92,6 +92,32 @@ describe('create-distroless-python', () => {
     expect(snapshot(path.join(cwd, 'old')).Dockerfile).toContain('uv python install --compile-bytecode 3.10');
   });
 
+  it('--dry-run lists what would be written and writes nothing', () => {
+    const cwd = fresh();
+    const r = runBin(['app', '--dry-run'], cwd);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('would create    app/Dockerfile\n');
+    expect(r.stderr).toContain('would create    app/.yo-rc.json\n');
+    expect(r.stderr).toContain('Dry run: nothing was written.');
+    expect(snapshot(cwd)).toEqual({});
+    expect(runBin(['app'], cwd).status).toBe(0);
+    writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
+    const before = snapshot(cwd);
+    const again = runBin(['app', '--dry-run', '--deps', 'requests'], cwd);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('unchanged       app/Dockerfile\n');
+    expect(again.stderr).toContain('would overwrite app/Makefile\n');
+    expect(again.stderr).toContain('would overwrite app/requirements.txt\n');
+    expect(snapshot(cwd)).toEqual(before);
+  });
+
+  it('announces a non-empty target directory before anything else', () => {
+    const cwd = fresh();
+    expect(runBin(['app'], cwd).status).toBe(0);
+    const r = runBin(['app'], cwd);
+    expect(r.stderr.split('\n')[0]).toBe('note: app exists and is not empty: files in it are only replaced with --force or your yes for each');
+  });
+
   it('refuses a directory that is a file', () => {
     const cwd = fresh();
     writeFileSync(path.join(cwd, 'my-app'), 'mine');
@@ -109,7 +135,10 @@ describe('create-distroless-python', () => {
     const before = snapshot(cwd);
     const again = runBin(['app', '--deps', 'requests'], cwd);
     expect(again.status).toBe(1);
-    expect(again.stderr).toBe('error: directory: app already has Makefile, requirements.txt, src/app.py, .yo-rc.json with other content; nothing was written (--force overwrites)\n');
+    expect(again.stderr).toBe(
+      'note: app exists and is not empty: files in it are only replaced with --force or your yes for each\n' +
+        'error: directory: app already has Makefile, requirements.txt, src/app.py, .yo-rc.json with other content; nothing was written (--force overwrites)\n',
+    );
     expect(snapshot(cwd)).toEqual(before);
     // An unchanged re-run is fine: every file is identical.
     writeFileSync(makefile, before['app/Makefile']);

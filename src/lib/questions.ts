@@ -3,7 +3,9 @@
  * derived from this list, for `yo distroless-python` and `npm create distroless-python` alike.
  */
 import path from 'node:path';
+import { validRange } from '@renovatebot/pep440';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
+import { STDLIB_MODULES } from './stdlib.js';
 import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
 
 export interface Answers {
@@ -113,12 +115,27 @@ export function defaultPython(family: string): string {
   return offered.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (offered.at(-1) ?? DEFAULT_PYTHON);
 }
 
-/** Checks answers against each other: the runtime family must offer the Python version. */
-export function checkCombination(answers: Pick<Answers, 'runtime' | 'python'>): void {
-  if (!findTarget(answers.runtime, answers.python)) {
-    const family = findFamily(answers.runtime)!;
+/** The module name an entrypoint puts first on sys.path: a script's own name, a module's top-level package. */
+function entrypointModule(entrypoint: string): string {
+  const entry = classifyEntrypoint(entrypoint);
+  return entry.kind === 'script' ? entry.path.split('/').at(-1)!.slice(0, -'.py'.length) : entry.module.split('.')[0];
+}
+
+/**
+ * Checks answers against each other: the runtime family must offer the Python version, and the
+ * entrypoint must not shadow a dependency it imports.
+ */
+export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'python' | 'deps' | 'entrypoint'>>): void {
+  const { runtime = DEFAULT_FAMILY, python, deps, entrypoint } = answers;
+  if (python !== undefined && !findTarget(runtime, python)) {
+    const family = findFamily(runtime)!;
     const offered = Object.keys(family.targets).sort().join(', ');
-    throw new ValidationError('--python', `${answers.python} is not offered with --runtime ${answers.runtime}: ${family.refusal} (offered: ${offered})`);
+    throw new ValidationError('--python', `${python} is not offered with --runtime ${runtime}: ${family.refusal} (offered: ${offered})`);
+  }
+  if (entrypoint !== undefined && deps !== undefined) {
+    const module = entrypointModule(entrypoint);
+    const shadowed = deps.map(requirementName).find((name) => normaliseName(name).replaceAll('-', '_') === module.toLowerCase());
+    if (shadowed) throw new ValidationError('--entrypoint', `'${module}' would shadow the dependency ${shadowed} for every import; rename it`);
   }
 }
 
@@ -135,11 +152,17 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
+// PEP 508's own definition of a distribution name.
+const DISTRIBUTION_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+const MAX_REQUIREMENT = 200;
+
 /** The parsed requirement, or undefined when `item` is not one (syntax); throws when it is one we refuse. */
 function tryRequirement(item: string): { text: string; name: string } | undefined {
   if (item.startsWith('-')) {
     throw new ValidationError('--deps', `'${item}' is an option; only requirements are allowed (no -r, -e, --index-url, ...)`);
   }
+  if (item.includes('#')) throw new ValidationError('--deps', `'${item}' holds a comment (#); give requirements only`);
+  if (item.length > MAX_REQUIREMENT) throw new ValidationError('--deps', `a requirement is longer than ${MAX_REQUIREMENT} characters`);
   let parsed;
   try {
     parsed = parsePipRequirementsLine(item);
@@ -149,6 +172,12 @@ function tryRequirement(item: string): { text: string; name: string } | undefine
   if (!parsed) return undefined;
   if (parsed.type !== 'ProjectName') {
     throw new ValidationError('--deps', `'${item}' is a direct reference; only names with versions and markers are allowed`);
+  }
+  if (!DISTRIBUTION_NAME.test(parsed.name)) {
+    throw new ValidationError('--deps', `'${parsed.name}' is not a distribution name (ASCII letters, digits, . _ -)`);
+  }
+  for (const { operator, version } of parsed.versionSpec ?? []) {
+    if (!validRange(`${operator}${version}`)) throw new ValidationError('--deps', `'${operator}${version}' in '${item}' is not a PEP 440 version specifier`);
   }
   return { text: item, name: parsed.name };
 }
@@ -198,7 +227,18 @@ export function classifyEntrypoint(value: string): Entrypoint {
 }
 
 export function parseEntrypoint(raw: unknown): string {
-  const value = text(raw, '--entrypoint').trim();
+  const value = checkEntrypointShape(text(raw, '--entrypoint').trim());
+  const module = entrypointModule(value);
+  if (STDLIB_MODULES.has(module)) {
+    throw new ValidationError('--entrypoint', `'${module}' is a standard-library module name and would shadow it for every import; rename it`);
+  }
+  return value;
+}
+
+const MAX_ENTRYPOINT = 200;
+
+function checkEntrypointShape(value: string): string {
+  if (value.length > MAX_ENTRYPOINT) throw new ValidationError('--entrypoint', `is longer than ${MAX_ENTRYPOINT} characters`);
   if (value.endsWith('.py')) {
     if (value.startsWith('/')) throw new ValidationError('--entrypoint', 'must be a path relative to the project, not absolute');
     const segments = value.split('/');
@@ -314,6 +354,6 @@ export function parseGiven(given: Partial<Record<keyof Answers, unknown>>): Part
     if (given[q.name] !== undefined) out[q.name] = q.parse(given[q.name]);
   }
   const answers = out as Partial<Answers>;
-  if (answers.python !== undefined) checkCombination({ runtime: answers.runtime ?? DEFAULT_FAMILY, python: answers.python });
+  checkCombination(answers);
   return answers;
 }

@@ -96,7 +96,8 @@ export function view(answers: Answers): View {
 
 function render(template: string, data: View): string {
   const file = path.join(TEMPLATES_DIR, template);
-  return ejs.render(readFileSync(file, 'utf8'), data, { filename: file, async: false }) as string;
+  // cache: each template (and its includes) is compiled once per process.
+  return ejs.render(readFileSync(file, 'utf8'), data, { filename: file, async: false, cache: true }) as string;
 }
 
 /** The project's files: relative path → content. */

@@ -18,6 +18,7 @@ const COMMAND_FLAGS = {
   yes: { type: 'boolean', short: 'y', description: 'ask nothing: defaults for whatever was not given' },
   interactive: { type: 'boolean', description: 'ask the questions (default: when stdin is a terminal)' },
   force: { type: 'boolean', description: 'overwrite existing files without asking' },
+  'dry-run': { type: 'boolean', description: 'list what would be written, and write nothing' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
   version: { type: 'boolean', short: 'v', description: 'print the version' },
 } as const;
@@ -111,7 +112,9 @@ async function main(argv: string[]): Promise<void> {
   const existed = target ? existsSync(target) : true;
   // Only what was given: yeoman turns an explicit undefined into false for boolean options.
   const generatorOptions = Object.fromEntries(
-    Object.entries({ ...answers, yes: values.yes, interactive: values.interactive, force: values.force }).filter(([, v]) => v !== undefined),
+    Object.entries({ ...answers, yes: values.yes, interactive: values.interactive, force: values.force, 'dry-run': values['dry-run'] }).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
   try {
     await env.run(['distroless-python:app'], generatorOptions);

@@ -2,7 +2,7 @@
  * `yo distroless-python [directory]`: asks the questions of lib/questions (or takes them as
  * flags) and writes the project rendered by lib/render.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { findTarget } from '../../lib/catalogue.js';
@@ -14,6 +14,7 @@ export type GeneratorOptions = Generator['options'] &
     yes?: boolean;
     interactive?: boolean;
     force?: boolean;
+    'dry-run'?: boolean;
   };
 
 /**
@@ -50,6 +51,7 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'ask nothing: defaults for whatever was not given' });
     this.option('interactive', { type: Boolean, description: 'ask the questions (default: when stdin is a terminal)' });
+    this.option('dry-run', { type: Boolean, description: 'list what would be written, and write nothing' });
     this.sourceRoot(TEMPLATES_DIR);
   }
 
@@ -75,6 +77,9 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     if (existsSync(target) && !statSync(target).isDirectory()) {
       throw new ValidationError('directory', `'${directory}' exists and is not a directory`);
     }
+    if (existsSync(target) && readdirSync(target).length > 0) {
+      this.log(`note: ${directory} exists and is not empty: files in it are only replaced with --force or your yes for each`);
+    }
     // An existing project's answers are the defaults, so a re-run reproduces it.
     const stored = this.#stored(target);
     const answers: Partial<Answers> = { directory };
@@ -94,6 +99,16 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     const target = path.resolve(this.contextRoot, this.answers.directory);
     const files = renderProject(this.answers);
     const { directory: _directory, ...recorded } = this.answers;
+    if (this.options['dry-run']) {
+      const before = this.#recorded(target);
+      const statuses: [string, string][] = [...files].map(([file, content]) => {
+        const absolute = path.join(target, file);
+        return [file, !existsSync(absolute) ? 'would create' : differs(absolute, content) ? 'would overwrite' : 'unchanged'];
+      });
+      statuses.push(['.yo-rc.json', !before ? 'would create' : JSON.stringify(before) !== JSON.stringify(recorded) ? 'would overwrite' : 'unchanged']);
+      for (const [file, status] of statuses) this.log(`${status.padEnd(16)}${path.join(this.answers.directory, file)}`);
+      return;
+    }
     // Without a terminal nobody can answer yeoman's per-file "Overwrite?", so refuse up front
     // rather than write some files and stop at the first conflict.
     if (!this.#interactive && !this.options.force) {
@@ -113,6 +128,7 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
   }
 
   end(): void {
+    if (this.options['dry-run']) return void this.log('Dry run: nothing was written.');
     const v = view(this.answers);
     const relative = path.relative(process.cwd(), this.destinationRoot());
     this.log('');
@@ -136,7 +152,7 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
           ? {
               validate: (input: string) => {
                 try {
-                  q.parse(input);
+                  checkCombination({ ...earlier, [q.name]: q.parse(input) });
                   return true;
                 } catch (error) {
                   return error instanceof ValidationError ? error.rule : String(error);
