@@ -32,6 +32,23 @@ const inlinePackageJson = {
   },
 };
 
+// `node build.mjs --unbundled FILE` writes, for bench/scaffold.sh only, the same bin with its
+// npm dependencies left as imports from node_modules: the unbundled install, measured.
+const unbundled = process.argv[2] === '--unbundled' ? path.resolve(process.argv[3]) : undefined;
+if (unbundled) {
+  await build({
+    entryPoints: [path.join(here, 'src/cli.ts')],
+    outfile: unbundled,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  process.exit(0);
+}
+
 rmSync(path.join(here, 'dist'), { recursive: true, force: true });
 await build({
   entryPoints: [path.join(here, 'src/cli.ts')],
