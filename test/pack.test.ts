@@ -32,9 +32,6 @@ beforeAll(() => {
   createFiles = create.files.map((f) => f.path);
 }, 120_000);
 
-const expected = (directory: string, deps: string[]) =>
-  Object.fromEntries(renderProject({ directory, runtime: 'distroless', python: '3.13', deps, nonroot: true, entrypoint: 'src/app.py' }));
-
 describe('packed packages', () => {
   it('the generator package ships compiled JavaScript and the templates, no TypeScript', () => {
     expect(generatorFiles).toContain('generators/app/index.js');
@@ -46,15 +43,23 @@ describe('packed packages', () => {
     expect(createFiles.filter((f) => !f.startsWith('templates/')).sort()).toEqual(['README.md', 'dist/cli.js', 'dist/cli.js.LEGAL.txt', 'package.json']);
   });
 
-  it('npm exec runs create-distroless-python from the tarballs', () => {
+  // The same answers through both packages: the bundled bin via npm exec, and the unbundled
+  // generator found by yeoman-environment's lookup, as yo finds it.
+  const ARGS = ['app', '--yes', '--deps', 'requests markupsafe', '--entrypoint', 'svc.main', '--no-nonroot'];
+  let viaExec: Record<string, string>;
+
+  it('npm exec runs create-distroless-python from the packed tarball alone', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'dp-exec-'));
-    const out = npm(['exec', '--yes', `--package=${generatorTgz}`, `--package=${createTgz}`, '--', 'create-distroless-python', 'app', '--yes', '--deps', 'requests'], cwd);
+    const out = npm(['exec', '--yes', `--package=${createTgz}`, '--', 'create-distroless-python', ...ARGS], cwd);
     expect(out).toBe('');
-    const { '.yo-rc.json': _recorded, ...files } = snapshot(path.join(cwd, 'app'));
-    expect(files).toEqual(expected('app', ['requests']));
+    viaExec = snapshot(path.join(cwd, 'app'));
+    const { '.yo-rc.json': _recorded, ...files } = viaExec;
+    expect(files).toEqual(
+      Object.fromEntries(renderProject({ directory: 'app', runtime: 'distroless', python: '3.13', deps: ['requests', 'markupsafe'], nonroot: false, entrypoint: 'svc.main' })),
+    );
   }, 240_000);
 
-  it('yeoman-environment finds the installed generator by its package name, as yo does', () => {
+  it('the unbundled generator, found by its package name as yo does, writes identical files', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'dp-yo-'));
     writeFileSync(path.join(cwd, 'package.json'), '{"private":true}');
     npm(['install', '--no-audit', '--no-fund', '--omit=dev', generatorTgz, 'yeoman-environment@^6.3.0'], cwd);
@@ -62,10 +67,9 @@ describe('packed packages', () => {
       import { createEnv } from 'yeoman-environment';
       const env = createEnv();
       await env.lookup({ localOnly: true });
-      await env.run(['distroless-python', 'svc', '--yes', '--deps', 'emoji']);
+      await env.run(['distroless-python', ...${JSON.stringify(ARGS)}]);
     `;
     execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    const { '.yo-rc.json': _recorded, ...files } = snapshot(path.join(cwd, 'svc'));
-    expect(files).toEqual(expected('svc', ['emoji']));
+    expect(snapshot(path.join(cwd, 'app'))).toEqual(viaExec);
   }, 240_000);
 });
