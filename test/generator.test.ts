@@ -10,7 +10,19 @@ import helpers from 'yeoman-test';
 import type { GeneratorOptions } from '../generators/app/index.js';
 import { GENERATOR, snapshot } from './helpers.js';
 
-const OUTPUTS = ['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/runtime_check.py', 'requirements.txt', 'src/app.py'];
+const OUTPUTS = [
+  '.dockerignore',
+  '.hadolint.yaml',
+  '.yo-rc.json',
+  'Dockerfile',
+  'Makefile',
+  'README.md',
+  'docker/count_packages.py',
+  'docker/runtime_check.py',
+  'docker/slim.Dockerfile',
+  'requirements.txt',
+  'src/app.py',
+];
 
 function run() {
   return helpers.run(GENERATOR, { namespace: 'distroless-python:app' });
@@ -93,7 +105,8 @@ describe('each answer changes exactly the files it should', () => {
   it('nonroot picks the runtime tag, the USER and what the README says', async () => {
     const base = await generate({});
     const root = await generate({ nonroot: false });
-    expect(changed(base, root)).toEqual(['.yo-rc.json', 'Dockerfile', 'README.md']);
+    expect(changed(base, root)).toEqual(['.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/slim.Dockerfile']);
+    expect(root.Makefile).toMatch(/^DEBUG_IMAGE \?= gcr\.io\/distroless\/python3-debian13:debug$/m);
     expect(root.Dockerfile).toContain('ARG RUNTIME_IMAGE=gcr.io/distroless/python3-debian13:latest\n');
     expect(root.Dockerfile).not.toMatch(/^USER/m);
     expect(root['README.md']).toContain('root (generated with `--no-nonroot`)');
@@ -124,6 +137,7 @@ describe('each answer changes exactly the files it should', () => {
       '.yo-rc.json',
       'Dockerfile',
       'README.md',
+      'docker/slim.Dockerfile',
       'src/app.py',
       'src/shop/__init__.py',
       'src/shop/worker/__init__.py',
@@ -147,7 +161,8 @@ describe('each answer changes exactly the files it should', () => {
   it('python picks the catalogue target: a standalone CPython on cc-debian13 for 3.12', async () => {
     const base = await generate({});
     const py312 = await generate({ python: '3.12' });
-    expect(changed(base, py312)).toEqual(['.yo-rc.json', 'Dockerfile', 'README.md']);
+    expect(changed(base, py312)).toEqual(['.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/slim.Dockerfile']);
+    expect(py312['docker/slim.Dockerfile']).toContain('ARG SLIM_IMAGE=python:3.12-slim-trixie\n');
     expect(py312.Dockerfile).toContain('ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian13:nonroot\n');
     expect(py312.Dockerfile).toContain('uv venv --python 3.12 /opt/venv');
     expect(py312['README.md']).toContain('python-build-standalone CPython\n  3.12');
@@ -156,13 +171,14 @@ describe('each answer changes exactly the files it should', () => {
   it('runtime picks the image family, and its Python version when none is given', async () => {
     const base = await generate({});
     const chainguard = await generate({ runtime: 'chainguard' });
-    expect(changed(base, chainguard)).toEqual(['.yo-rc.json', 'Dockerfile', 'README.md']);
+    expect(changed(base, chainguard)).toEqual(['.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/slim.Dockerfile']);
     expect(JSON.parse(chainguard['.yo-rc.json'])['generator-distroless-python']).toMatchObject({ runtime: 'chainguard', python: '3.14' });
     expect(chainguard.Dockerfile).toContain('ARG BUILDER_IMAGE=cgr.dev/chainguard/python:latest-dev\n');
     expect(chainguard.Dockerfile).toContain('RUN ["/usr/bin/python", "/tmp/runtime_check.py", "3.14", "/opt/venv"]');
     const root = await generate({ runtime: 'chainguard', nonroot: false });
-    // Chainguard's images default to nonroot, so root must be asked for.
-    expect(root.Dockerfile).toMatch(/^USER 0$/m);
+    // Chainguard's images default to nonroot, so root must be asked for, and lint is told why.
+    expect(root.Dockerfile.trimEnd().split('\n').at(-2)).toBe('USER 0');
+    expect(root['.hadolint.yaml']).toContain('  - DL3002\n');
   });
 });
 

@@ -170,6 +170,26 @@ describe.each(matrix)('$label', ({ answers }) => {
     expect(allowed.sort()).toEqual(copied.sort());
   });
 
+  it('docker/slim.Dockerfile: the same app in one stage on the official -slim image of the same version', () => {
+    const text = files.get('docker/slim.Dockerfile')!;
+    expect(validate(text)).toEqual([]);
+    const slim = DockerfileParser.parse(text);
+    expect(slim.getFROMs().map((f) => f.getImageName())).toEqual(['${SLIM_IMAGE}']);
+    expect(text).toContain(`ARG SLIM_IMAGE=python:${target.version}-slim-trixie\n`);
+    const [entry] = slim.getENTRYPOINTs();
+    const command = entry.getJSONStrings().map((j) => j.getJSONValue());
+    const main = dockerfile.getENTRYPOINTs()[0].getJSONStrings().map((j) => j.getJSONValue());
+    expect(command).toEqual(['python3', ...main.slice(1)]);
+  });
+
+  it('.hadolint.yaml names every ignored rule with its reason', () => {
+    const config = files.get('.hadolint.yaml')!;
+    // hadolint's DL3002 looks at the last USER.
+    const root = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'USER').map(argsOf).at(-1)?.[0] === '0';
+    if (root) expect(config).toMatch(/# DL3002 \(last USER should not be root\): this project was generated with --no-nonroot\.\n {2}- DL3002\n/);
+    else expect(config).toMatch(/^ignored: \[\]$/m);
+  });
+
   it('requirements.txt holds exactly the deps, one a line', () => {
     const lines = files.get('requirements.txt')!.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(lines).toEqual(answers.deps);
@@ -193,7 +213,7 @@ describe.each(matrix)('$label', ({ answers }) => {
     const dir = write(files);
     const help = execFileSync('make', ['--no-print-directory', 'help'], { cwd: dir, encoding: 'utf8' });
     const targets = [...help.matchAll(/^\s+make (\S+)/gm)].map((m) => m[1]);
-    expect(targets).toEqual(['help', 'build', 'run', 'size', 'sbom', 'clean']);
+    expect(targets).toEqual(['help', 'build', 'run', 'size', 'sbom', 'packages', 'compare', 'debug', 'shell', 'scan', 'lint', 'clean']);
     for (const t of targets) {
       const r = spawnSync('make', ['-n', t], { cwd: dir, encoding: 'utf8' });
       expect(r.status, `${t}: ${r.stderr}`).toBe(0);

@@ -92,7 +92,7 @@ describe('random answer sets', () => {
       writeFileSync(path.join(sub, 'Makefile'), content);
       return sub;
     });
-    const loop = 'for d in "$@"; do make -s -n -C "$d" help build run size sbom clean >/dev/null || { echo "$d"; exit 1; }; done';
+    const loop = 'for d in "$@"; do make -s -n -C "$d" help build run size sbom packages compare debug shell scan lint clean >/dev/null || { echo "$d"; exit 1; }; done';
     const make = spawnSync('bash', ['-c', loop, 'make-n', ...mk], { encoding: 'utf8' });
     expect(make.status, `make -n failed in ${make.stdout}${make.stderr}`).toBe(0);
     const py = [...pythons].map((content, i) => {

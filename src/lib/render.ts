@@ -109,7 +109,10 @@ export function renderProject(answers: Answers): Map<string, string> {
   files.set('.dockerignore', render('dockerignore.ejs', v));
   files.set('README.md', render('README.md.ejs', v));
   files.set('requirements.txt', render('requirements.txt.ejs', v));
+  files.set('.hadolint.yaml', render('hadolint.yaml.ejs', v));
   files.set('docker/runtime_check.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'));
+  files.set('docker/count_packages.py', readFileSync(path.join(TEMPLATES_DIR, 'count_packages.py'), 'utf8'));
+  files.set('docker/slim.Dockerfile', render('slim.Dockerfile.ejs', v));
   const app = render('app.py.ejs', v);
   if (v.entry.kind === 'script') {
     files.set(v.entry.path, app);
