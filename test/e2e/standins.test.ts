@@ -1,19 +1,28 @@
 /**
- * Checks the offline stand-in images and the local index themselves (see
- * standins.ts), as set up once per run by setup.ts (the vitest globalSetup): without a
+ * Checks the offline stand-in images, the local index and the local
+ * python-build-standalone mirror themselves, and the fake uv (see standins.ts),
+ * as set up once per run by setup.ts (the vitest globalSetup): without a
  * Docker daemon the suite is skipped with a loud "SKIPPED e2e: <reason>" line, unless
  * E2E=required, where the run fails.
  * With E2E_REAL_IMAGES=1 the same checks run against the real images, minus
  * the stand-in-only ones.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  COMPONENTS,
+  DEPS,
   STANDINS_DIR,
   type Standins,
+  chainguardPythonVersion,
   docker,
   dockerAvailable,
+  dockerBin,
+  pbsDir,
+  readPbsManifest,
   realMode,
   recipeHash,
   runCommand,
@@ -57,6 +66,47 @@ async function imageConfig(image: string): Promise<{
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
+
+/** Runs fn with a created (never started) container of image. */
+async function withContainer<T>(image: string, fn: (id: string) => Promise<T>): Promise<T> {
+  const c = await docker(['create', image, '/nonexistent'], { timeoutMs: 60_000 });
+  expect(c.code, c.stderr).toBe(0);
+  const id = c.stdout.trim();
+  try {
+    return await fn(id);
+  } finally {
+    await docker(['rm', '-f', id]);
+  }
+}
+
+/** `docker cp <container>:<path> - | tar <tarArgs>`: reads images that have no shell without running them. */
+function copyOut(image: string, path: string, tarArgs: string): Promise<string> {
+  return withContainer(image, async (id) => {
+    const r = await runCommand('bash', ['-c', `set -o pipefail; "$0" cp "$1:$2" - | tar ${tarArgs}`, dockerBin(), id, path]);
+    expect(r.code, `${image}:${path}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  });
+}
+
+/** A file's text, read out of an image. */
+const imageFile = (image: string, path: string) => copyOut(image, path, '-xOf -');
+
+/** Names directly inside a directory of an image. */
+async function imageDir(image: string, dir: string): Promise<string[]> {
+  const out = await copyOut(image, dir, '-tf -');
+  const names = out
+    .split('\n')
+    .map((l) => l.replace(/\/$/, '').split('/'))
+    .filter((parts) => parts.length === 2)
+    .map((parts) => parts[1]!);
+  return [...new Set(names)].sort();
+}
+
+const listFile = (file: string) =>
+  readFileSync(join(STANDINS_DIR, file), 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l !== '');
 
 const envOf = (env: string[] | null) =>
   Object.fromEntries((env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
@@ -415,16 +465,479 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
     });
   });
 
+  describe('cc (distroless cc-debian13)', () => {
+    it('has the distroless config: no ENTRYPOINT, PATH and SSL_CERT_FILE only, uid 0 in / or 65532 in /home/nonroot', async () => {
+      for (const [image, user, workdir] of [
+        [s.cc.latest, '0', '/'],
+        [s.cc.nonroot, '65532', '/home/nonroot'],
+      ] as const) {
+        const c = await imageConfig(image);
+        expect(c.Entrypoint ?? null, image).toBeNull();
+        expect(c.Cmd ?? null, image).toBeNull();
+        expect(envOf(c.Env), image).toEqual({ PATH: BASE_PATH, SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt' });
+        expect(c.User, image).toBe(user);
+        expect(c.WorkingDir || '/', image).toBe(workdir);
+      }
+    });
+
+    it('has no shell and no python to run', async () => {
+      for (const exe of ['sh', '/bin/sh', '/busybox/sh', 'python3', '/usr/bin/python3']) {
+        const r = await docker(['run', '--rm', '--entrypoint', exe, s.cc.latest, '-c', 'true']);
+        expect(r.code, `${exe}: ${r.stderr}`).not.toBe(0);
+        expect(r.stderr).toMatch(/no such file or directory|executable file not found/);
+      }
+    });
+
+    it('lists exactly the static, base and cc packages in /var/lib/dpkg/status.d', async () => {
+      const found = (await imageDir(s.cc.latest, '/var/lib/dpkg/status.d')).filter((f) => !f.endsWith('.md5sums'));
+      expect(found).toHaveLength(14);
+      if (!real) {
+        const cc = listFile('cc-packages.txt');
+        expect(found).toEqual([...cc].sort());
+        // The python3 image is the cc image plus its own layer.
+        expect(listFile('runtime-packages.txt').slice(0, cc.length)).toEqual(cc);
+      }
+    });
+
+    it('has glibc, libssl, libstdc++, the distroless users and CA bundle, but no ldconfig or ld.so.cache', async () => {
+      const libs = await imageDir(s.cc.latest, '/usr/lib/x86_64-linux-gnu');
+      for (const lib of ['libc.so.6', 'libssl.so.3', 'libcrypto.so.3', 'libstdc++.so.6', 'libgcc_s.so.1', 'libgomp.so.1', 'libz.so.1', 'libzstd.so.1']) {
+        expect(libs, lib).toContain(lib);
+      }
+      expect(libs.some((l) => l.startsWith('libsqlite3') || l.startsWith('libpython'))).toBe(false);
+      expect(await imageFile(s.cc.latest, '/etc/passwd')).toBe(await imageFile(s.runtime.latest, '/etc/passwd'));
+      expect(await imageFile(s.cc.latest, '/etc/group')).toBe(await imageFile(s.runtime.latest, '/etc/group'));
+      expect((await imageFile(s.cc.latest, '/etc/ssl/certs/ca-certificates.crt')).match(/BEGIN CERTIFICATE/g)?.length).toBeGreaterThan(100);
+      expect(await imageFile(s.cc.latest, '/usr/lib/os-release')).toContain('PRETTY_NAME="Distroless"');
+      const etc = await imageDir(s.cc.latest, '/etc');
+      expect(etc).not.toContain('ld.so.cache');
+      expect(await imageDir(s.cc.latest, '/usr/sbin')).not.toContain('ldconfig');
+    });
+  });
+
+  describe.skipIf(real)('python-build-standalone mirror (stand-in)', () => {
+    const trees: Record<string, string> = {};
+    let tmp = '';
+    beforeAll(async () => {
+      tmp = mkdtempSync(join(tmpdir(), 'standins-pbs-'));
+      for (const [minor, p] of Object.entries(readPbsManifest()!.pythons)) {
+        const dir = join(tmp, minor);
+        const r = await runCommand('bash', ['-c', 'mkdir -p "$1" && tar -xzf "$0" -C "$1"', join(pbsDir(), p.url), dir]);
+        expect(r.code, r.stderr).toBe(0);
+        trees[minor] = join(dir, 'python');
+      }
+    }, 2 * MIN);
+    afterAll(() => {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('offers CPython 3.11 (bookworm) and 3.13 (trixie), recorded in pbs.json', () => {
+      const m = readPbsManifest()!;
+      expect(m.recipeHash).toBe(recipeHash('pbs'));
+      expect(Object.keys(s.pythons).sort()).toEqual(['3.11', '3.13']);
+      expect(s.pythons['3.11']).toMatch(/^3\.11\.\d+$/);
+      expect(s.pythons['3.13']).toMatch(/^3\.13\.\d+$/);
+      expect(m.pythons['3.11']!.suite).toBe('bookworm');
+      expect(m.pythons['3.13']!.suite).toBe('trixie');
+      for (const [minor, p] of Object.entries(m.pythons)) {
+        expect(p.version).toBe(s.pythons[minor]);
+        expect(p.key).toBe(`cpython-${p.version}-linux-x86_64-gnu`);
+        expect(p.url).toBe(`${m.release}/cpython-${p.version}+${m.release}-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz`);
+        expect(p.files.install_only).toBe(p.url.replace('_stripped', ''));
+      }
+    });
+
+    it('serves uv-named tarballs, SHA256SUMS and the manifest under pythonMirror on 127.0.0.1', async () => {
+      expect(s.pythonMirror).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pbs$/);
+      const m = readPbsManifest()!;
+      const sums = await (await fetch(`${s.pythonMirror}/${m.release}/SHA256SUMS`)).text();
+      for (const p of Object.values(m.pythons)) {
+        // uv asks for the URL-encoded name (cpython-X.Y.Z%2B<release>-...).
+        const res = await fetch(`${s.pythonMirror}/${p.url.replace('+', '%2B')}`);
+        expect(res.status, p.url).toBe(200);
+        const body = Buffer.from(await res.arrayBuffer());
+        expect(createHash('sha256').update(body).digest('hex')).toBe(p.sha256);
+        expect(sums).toContain(`${p.sha256}  ${p.url.split('/')[1]}`);
+        expect((await fetch(`${s.pythonMirror}/${p.files.install_only}`, { method: 'HEAD' })).status).toBe(200);
+      }
+      expect((await (await fetch(`${s.pythonMirror}/pbs.json`)).json()).release).toBe(m.release);
+      // The index still answers at the same server.
+      expect((await fetch(s.indexUrl)).status).toBe(200);
+    });
+
+    it('lays each tarball out as PBS install_only: python/{bin,lib,include}, bundled libraries, RUNPATHs', async () => {
+      for (const [minor, tree] of Object.entries(trees)) {
+        const r = await runCommand('bash', [
+          '-c',
+          [
+            'cd "$0"',
+            'ls ..',
+            'readlink bin/python3',
+            'readlink bin/python',
+            `test -f lib/python${minor}/os.py && test -d lib/python${minor}/lib-dynload && test -f lib/libpython${minor}.so.1.0 && test -f include/python${minor}/Python.h && echo layout-ok`,
+            `ls lib/python${minor}/ensurepip/_bundled`,
+            `test ! -e lib/python${minor}/EXTERNALLY-MANAGED && echo no-marker`,
+            `cat lib/python${minor}/_sysconfigdata__x86_64-linux-gnu.py | grep -c "'prefix': '/install'"`,
+            `patchelf --print-rpath bin/python${minor}`,
+            `patchelf --print-rpath lib/python${minor}/lib-dynload/_ssl.cpython-${minor.replace('.', '')}-x86_64-linux-gnu.so`,
+            'patchelf --print-rpath lib/libssl.so.3',
+          ].join('\n'),
+          tree,
+        ]);
+        expect(r.code, `${minor}: ${r.stderr}`).toBe(0);
+        const lines = r.stdout.trim().split('\n');
+        expect(lines[0], minor).toBe('python');
+        expect(lines.slice(1, 4)).toEqual([`python${minor}`, `python${minor}`, 'layout-ok']);
+        expect(lines.some((l) => /^pip-.*\.whl$/.test(l)), minor).toBe(true);
+        expect(lines).toContain('no-marker');
+        expect(lines.slice(-4)).toEqual(['1', '$ORIGIN/../lib', '$ORIGIN/../..', '$ORIGIN']);
+      }
+    });
+
+    it('runs from another path in cc-debian13 as 65532 with only glibc from the image; venv + pip work', async () => {
+      for (const [minor, tree] of Object.entries(trees)) {
+        const out = await dockerRun([
+          '-u', '65532', '-v', `${tree}:/srv/elsewhere/py:ro`, '--entrypoint', `/srv/elsewhere/py/bin/python${minor}`, s.cc.nonroot, '-c',
+          [
+            'import ssl, sqlite3, ctypes, lzma, bz2, zlib, json, decimal, readline, uuid, os, sys, subprocess, venv',
+            'ctx = ssl.create_default_context()',
+            'maps = {l.split()[-1] for l in open("/proc/self/maps") if ".so" in l}',
+            'system = sorted(os.path.basename(p) for p in maps if not p.startswith(sys.prefix + "/"))',
+            'subprocess.run([sys.executable, "-m", "venv", "/tmp/v"], check=True)',
+            'pip = subprocess.run(["/tmp/v/bin/python", "-m", "pip", "--version"], capture_output=True, text=True, check=True).stdout',
+            'print(json.dumps({"version": sys.version.split()[0], "prefix": sys.prefix, "uid": os.getuid(), "cas": len(ctx.get_ca_certs()),',
+            '  "sqlite": sqlite3.connect(":memory:").execute("select 6*7").fetchone()[0], "decimal": str(decimal.Decimal(1) / 8),',
+            '  "system": system, "pip": pip.split()[0]}))',
+          ].join('\n'),
+        ]);
+        const r = JSON.parse(out);
+        expect(r.version, minor).toBe(s.pythons[minor]);
+        expect(r.prefix).toBe('/srv/elsewhere/py');
+        expect(r.uid).toBe(65532);
+        expect(r.cas).toBeGreaterThan(100);
+        expect(r.sqlite).toBe(42);
+        expect(r.decimal).toBe('0.125');
+        // Only glibc (the loader, libc, libm) comes from the image.
+        for (const lib of r.system as string[]) expect(lib, minor).toMatch(/^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6)$/);
+        expect(r.pip).toBe('pip');
+      }
+    }, 4 * MIN);
+  });
+
+  describe('standalone strategy: uv, debian:trixie-slim, cc-debian13', () => {
+    it('uv has /uv and /uvx, WORKDIR /io and ENTRYPOINT /uv', async () => {
+      const c = await imageConfig(s.uv);
+      expect(c.Entrypoint).toEqual(['/uv']);
+      expect(c.WorkingDir).toBe('/io');
+      const root = (await imageDir(s.uv, '/')).filter((f) => f !== '.dockerenv');
+      expect(root.filter((f) => !['dev', 'etc', 'proc', 'sys'].includes(f))).toEqual(['io', 'uv', 'uvx']);
+    });
+
+    it('debian:trixie-slim has debian config, apt and no python in /usr/local', async () => {
+      const c = await imageConfig(s.debianSlim);
+      expect(c.Entrypoint ?? null).toBeNull();
+      expect(c.Cmd).toEqual(['bash']);
+      expect(envOf(c.Env)['PATH']).toBe(BASE_PATH);
+      const out = await dockerRun([s.debianSlim, 'sh', '-c', 'command -v apt-get; . /etc/os-release; echo $VERSION_CODENAME; ls /usr/local/bin | wc -l']);
+      expect(out.trim().split('\n')).toEqual(['/usr/bin/apt-get', 'trixie', '0']);
+    });
+
+    describe.skipIf(real)('the fake uv', () => {
+      let bin = '';
+      beforeAll(async () => {
+        bin = mkdtempSync(join(tmpdir(), 'standins-uv-'));
+        await withContainer(s.uv, async (id) => {
+          for (const f of ['uv', 'uvx']) expect((await docker(['cp', `${id}:/${f}`, join(bin, f)])).code).toBe(0);
+        });
+      });
+      afterAll(() => {
+        if (bin) rmSync(bin, { recursive: true, force: true });
+      });
+      /** A shell script in the debian stand-in with /uv and /uvx on PATH, host network. */
+      const uvSh = (script: string, env: Record<string, string> = {}) =>
+        docker([
+          'run', '--rm', '--network', 'host', '-v', `${bin}/uv:/bin/uv:ro`, '-v', `${bin}/uvx:/bin/uvx:ro`,
+          ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+          s.debianSlim, 'sh', '-euc', script,
+        ], { timeoutMs: 3 * MIN });
+
+      it('is uv 0.12.5 and says what it does not implement (exit 2)', async () => {
+        const r = await uvSh('uv --version; uv sync || echo "exit $?"; uvx ruff || echo "exit $?"; uv python list || echo "exit $?"');
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout.trim().split('\n')).toEqual(['uv 0.12.5', 'exit 2', 'exit 2', 'exit 2']);
+        expect(r.stderr).toMatch(/`uv sync` is not implemented in the stand-in/);
+        expect(r.stderr).toMatch(/`uvx` is not implemented in the stand-in/);
+      });
+
+      it('fails `uv python install` clearly without UV_PYTHON_INSTALL_MIRROR (no GitHub here)', async () => {
+        const r = await uvSh('UV_PYTHON_INSTALL_DIR=/opt/python uv python install 3.11');
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`error: Failed to install cpython-${s.pythons['3.11']}-linux-x86_64-gnu`);
+        expect(r.stderr).toMatch(/releases\.astral\.sh.*\n.*UV_PYTHON_INSTALL_MIRROR/);
+      });
+
+      it('installs like uv: minor-version link, bin/python, BUILD, EXTERNALLY-MANAGED, patched sysconfig, ~/.local/bin', async () => {
+        const r = await uvSh(
+          [
+            'uv python install 3.13',
+            'cd /opt/python',
+            'ls -A',
+            'readlink cpython-3.13-linux-x86_64-gnu',
+            `readlink cpython-${s.pythons['3.13']}-linux-x86_64-gnu/bin/python`,
+            `cat cpython-${s.pythons['3.13']}-linux-x86_64-gnu/BUILD; echo`,
+            `cat cpython-${s.pythons['3.13']}-linux-x86_64-gnu/lib/python3.13/EXTERNALLY-MANAGED`,
+            'readlink /root/.local/bin/python3.13',
+            'cpython-3.13-linux-x86_64-gnu/bin/python3 -c "import sysconfig; print(sysconfig.get_config_var(\'LIBDIR\'))"',
+            'uv python install 3.13',
+            'uv pip install --python /opt/python/cpython-3.13-linux-x86_64-gnu/bin/python3.13 emoji || echo "exit $?"',
+          ].join('\n'),
+          { UV_PYTHON_INSTALL_DIR: '/opt/python', UV_PYTHON_INSTALL_MIRROR: s.pythonMirror },
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const v = s.pythons['3.13']!;
+        const dir = `/opt/python/cpython-${v}-linux-x86_64-gnu`;
+        expect(r.stdout.trim().split('\n')).toEqual([
+          '.gitignore',
+          '.lock',
+          '.temp',
+          'cpython-3.13-linux-x86_64-gnu',
+          `cpython-${v}-linux-x86_64-gnu`,
+          dir,
+          'python3.13',
+          readPbsManifest()!.release,
+          '[externally-managed]',
+          'Error=This Python installation is managed by uv and should not be modified.',
+          '/opt/python/cpython-3.13-linux-x86_64-gnu/bin/python3.13',
+          `${dir}/lib/x86_64-linux-gnu`,
+          'exit 2',
+        ]);
+        expect(r.stderr).toMatch(new RegExp(`Installed Python ${v.replaceAll('.', '\\.')} in \\S+\\n \\+ cpython-${v.replaceAll('.', '\\.')}-linux-x86_64-gnu \\(python3\\.13\\)`));
+        expect(r.stderr).toContain('Python 3.13 is already installed');
+        expect(r.stderr).toContain('is externally managed');
+      });
+
+      it('installs from UV_DEFAULT_INDEX only (PIP_* settings are not uv\'s), bytecode only with UV_COMPILE_BYTECODE', async () => {
+        const r = await uvSh(
+          [
+            'uv venv --python 3.13 /v1 && uv pip install --python /v1/bin/python emoji',
+            'find /v1/lib/python3.13/site-packages/emoji -name "*.pyc" | wc -l',
+            'UV_COMPILE_BYTECODE=1 uv venv --python 3.13 /v2 && UV_COMPILE_BYTECODE=1 uv pip install --python /v2/bin/python emoji',
+            'find /v2/lib/python3.13/site-packages/emoji -name "*.pyc" | wc -l',
+            '/v2/bin/python -c "import emoji, sys; print(emoji.__version__, sys.prefix)"',
+            'ls /v2/bin',
+          ].join('\n'),
+          {
+            UV_PYTHON_INSTALL_DIR: '/opt/python',
+            UV_PYTHON_PREFERENCE: 'only-managed',
+            UV_PYTHON_INSTALL_MIRROR: s.pythonMirror,
+            UV_DEFAULT_INDEX: s.indexUrl,
+            PIP_INDEX_URL: 'http://127.0.0.1:9/simple/',
+            PIP_NO_INDEX: '1',
+          },
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const lines = r.stdout.trim().split('\n');
+        expect(lines[0]).toBe('0');
+        expect(Number(lines[1])).toBeGreaterThan(0);
+        expect(lines[2]).toBe(`${s.index!.distributions['emoji']!.version} /v2`);
+        // No pip in a uv venv.
+        expect(lines.slice(3)).toEqual(['activate', 'python', 'python3', 'python3.13']);
+        expect(r.stderr).toContain(`+ emoji==${s.index!.distributions['emoji']!.version}`);
+      });
+    });
+
+    describe.skipIf(real)('the generated Dockerfile shape with CPython 3.11', () => {
+      let ctx = '';
+      const tag = `standins-test/standalone-${process.pid}`;
+      afterAll(async () => {
+        await docker(['image', 'rm', '-f', `${tag}:build`, `${tag}:buildkit`, `${tag}:legacy`]);
+        await docker(['image', 'prune', '--force', '--filter', 'label=standins=1']);
+        if (ctx) rmSync(ctx, { recursive: true, force: true });
+      });
+      beforeAll(() => {
+        ctx = mkdtempSync(join(tmpdir(), 'standins-standalone-'));
+        writeFileSync(
+          join(ctx, 'Dockerfile'),
+          [
+            'ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.12.5',
+            'ARG BUILDER_IMAGE=debian:trixie-slim',
+            'ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian13:nonroot',
+            'FROM ${UV_IMAGE} AS uv',
+            'FROM ${BUILDER_IMAGE} AS build',
+            'COPY --from=uv /uv /uvx /bin/',
+            'ENV UV_PYTHON_INSTALL_DIR=/opt/python UV_PYTHON_PREFERENCE=only-managed UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1',
+            'ARG UV_PYTHON_INSTALL_MIRROR',
+            'RUN uv python install 3.11 && uv venv --python 3.11 /opt/venv',
+            'ARG PIP_INDEX_URL',
+            'COPY requirements.txt /tmp/requirements.txt',
+            'RUN UV_DEFAULT_INDEX="${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install --python /opt/venv/bin/python --requirement /tmp/requirements.txt',
+            'FROM ${RUNTIME_IMAGE}',
+            'COPY --from=build /opt/python /opt/python',
+            'COPY --from=build /opt/venv /opt/venv',
+            'COPY app.py /app/src/app.py',
+            'ENTRYPOINT ["/opt/venv/bin/python", "/app/src/app.py"]',
+            '',
+          ].join('\n'),
+        );
+        writeFileSync(
+          join(ctx, 'app.py'),
+          [
+            'import json, os, sys',
+            'import jinja2, markupsafe',
+            'from markupsafe import _speedups',
+            'print(json.dumps({"version": sys.version.split()[0], "uid": os.getuid(), "base": sys.base_prefix,',
+            '  "markupsafe": markupsafe.__version__, "speedups": _speedups.__file__, "escaped": str(markupsafe.escape("<&>")),',
+            '  "jinja2": jinja2.__version__}))',
+            '',
+          ].join('\n'),
+        );
+      });
+      const buildArgs = () => [
+        '--network', 'host',
+        '--build-arg', `UV_IMAGE=${s.uv}`,
+        '--build-arg', `BUILDER_IMAGE=${s.debianSlim}`,
+        '--build-arg', `RUNTIME_IMAGE=${s.cc.nonroot}`,
+        '--build-arg', `UV_PYTHON_INSTALL_MIRROR=${s.pythonMirror}`,
+        '--build-arg', `PIP_INDEX_URL=${s.indexUrl}`,
+      ];
+      const build = async (args: string[], builder: 'buildkit' | 'legacy') => {
+        writeFileSync(join(ctx, 'requirements.txt'), `${s.index!.roles['depends-on-compiled']}\n`);
+        const r = await runCommand('/usr/bin/docker', ['build', ...buildArgs(), ...args, ctx], {
+          timeoutMs: 5 * MIN,
+          env: { ...process.env, DOCKER_BUILDKIT: builder === 'buildkit' ? '1' : '0', BUILDKIT_PROGRESS: 'plain' },
+        });
+        expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      };
+
+      it('installs CPython 3.11 from the mirror and links the venv into the minor-version directory', async () => {
+        await build(['--target', 'build', '-t', `${tag}:build`], 'legacy');
+        const out = await dockerRun([
+          `${tag}:build`, 'sh', '-euc',
+          [
+            'ls /opt/python',
+            'readlink /opt/venv/bin/python',
+            'readlink -f /opt/venv/bin/python',
+            'cat /opt/venv/pyvenv.cfg',
+            'test -x /opt/python/cpython-3.11-linux-x86_64-gnu/bin/python3.11 && echo minor-ok',
+          ].join('\n'),
+        ]);
+        const v = s.pythons['3.11']!;
+        expect(out.trim().split('\n')).toEqual([
+          'cpython-3.11-linux-x86_64-gnu',
+          `cpython-${v}-linux-x86_64-gnu`,
+          '/opt/python/cpython-3.11-linux-x86_64-gnu/bin/python3.11',
+          `/opt/python/cpython-${v}-linux-x86_64-gnu/bin/python3.11`,
+          'home = /opt/python/cpython-3.11-linux-x86_64-gnu/bin',
+          'implementation = CPython',
+          'uv = 0.12.5',
+          'version_info = 3.11',
+          'include-system-site-packages = false',
+          'minor-ok',
+        ]);
+      }, 6 * MIN);
+
+      it.each(['legacy', 'buildkit'] as const)(
+        'runs in cc-debian13:nonroot as 65532 with the cp311 MarkupSafe _speedups (%s builder)',
+        async (builder) => {
+          await build(['-t', `${tag}:${builder}`], builder);
+          const r = JSON.parse(await dockerRun([`${tag}:${builder}`]));
+          const cp311 = s.index!.distributions[s.index!.roles['compiled']!]!.extraWheels!.find((w) => w.tag.startsWith('cp311'))!;
+          expect(r).toEqual({
+            version: s.pythons['3.11'],
+            uid: 65532,
+            base: '/opt/python/cpython-3.11-linux-x86_64-gnu',
+            markupsafe: cp311.version,
+            speedups: '/opt/venv/lib/python3.11/site-packages/markupsafe/_speedups.cpython-311-x86_64-linux-gnu.so',
+            escaped: '&lt;&amp;&gt;',
+            jinja2: s.index!.distributions[s.index!.roles['depends-on-compiled']!]!.version,
+          });
+        },
+        6 * MIN,
+      );
+    });
+  });
+
+  describe('chainguard python', () => {
+    it('has the Chainguard config on both tags: /usr/bin/python entrypoint, user 65532, no WORKDIR', async () => {
+      for (const image of [s.chainguard.latest, s.chainguard.latestDev]) {
+        const c = await imageConfig(image);
+        expect(c.Entrypoint, image).toEqual(['/usr/bin/python']);
+        expect(c.User, image).toBe('65532');
+        expect(c.WorkingDir ?? '', image).toBe('');
+        expect(c.Cmd ?? null, image).toBeNull();
+        expect(envOf(c.Env)['SSL_CERT_FILE'], image).toBe('/etc/ssl/certs/ca-certificates.crt');
+      }
+    });
+
+    it('latest has no shell and runs python as nonroot (65532)', async () => {
+      const r = await docker(['run', '--rm', '--entrypoint', 'sh', s.chainguard.latest, '-c', 'true']);
+      expect(r.code).not.toBe(0);
+      const out = await dockerRun([s.chainguard.latest, '-c', 'import os, pwd, sys; print(os.getuid(), pwd.getpwuid(os.getuid()).pw_name, sys.executable)']);
+      expect(out.trim()).toBe('65532 nonroot /usr/bin/python');
+    });
+
+    it.skipIf(real)('run Python 3.13 (recorded in the standins.python-version label), not 3.14 as the real latest', async () => {
+      for (const image of [s.chainguard.latest, s.chainguard.latestDev]) {
+        const label = await chainguardPythonVersion(image);
+        expect(label, image).toMatch(/^3\.13\.\d+$/);
+        const out = await dockerRun([image, '-c', 'import platform; print(platform.python_version())']);
+        expect(out.trim(), image).toBe(label);
+      }
+    });
+
+    it('latest-dev builds a venv (python = /usr/bin/python) with pip that runs in latest at the same path', async () => {
+      const vol = `standins-test-cg-${process.pid}-${Date.now()}`;
+      expect((await docker(['volume', 'create', vol])).code).toBe(0);
+      try {
+        const env = real ? [] : ['--network', 'host', '-e', `PIP_INDEX_URL=${s.indexUrl}`];
+        const dev = await dockerRun([
+          '-u', '0', ...env, '-v', `${vol}:/venv`, '--entrypoint', 'sh', s.chainguard.latestDev, '-euc',
+          'id -u; command -v python; command -v pip; python -m venv /venv && readlink /venv/bin/python && /venv/bin/pip install -q --disable-pip-version-check markupsafe',
+        ], 4 * MIN);
+        expect(dev.trim().split('\n').slice(0, 4)).toEqual(['0', '/usr/bin/python', expect.stringMatching(/\/pip$/), '/usr/bin/python']);
+        const out = await dockerRun([
+          '-v', `${vol}:/venv:ro`, '--entrypoint', '/venv/bin/python', s.chainguard.latest, '-c',
+          'import os, markupsafe; from markupsafe import _speedups; print(os.getuid(), markupsafe.escape("<"))',
+        ]);
+        expect(out.trim()).toBe('65532 &lt;');
+      } finally {
+        await docker(['volume', 'rm', '-f', vol]);
+      }
+    }, 5 * MIN);
+  });
+
   describe.skipIf(real)('recipes', () => {
     it('hash the same in TypeScript and bash, and label the images with it', async () => {
       const r = await runCommand('bash', [join(STANDINS_DIR, 'build.sh'), '--print-hashes']);
       expect(r.code, r.stderr).toBe(0);
       const bash = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ')));
-      for (const c of ['runtime', 'builder', 'index'] as const) expect(bash[c], c).toBe(recipeHash(c));
-      for (const image of [s.runtime.latest, s.runtime.nonroot, s.runtime.debug, s.runtime.debugNonroot]) {
-        expect((await imageConfig(image)).Labels?.['standins.recipe-hash'], image).toBe(recipeHash('runtime'));
+      expect(Object.keys(bash)).toEqual([...COMPONENTS]);
+      for (const c of COMPONENTS) expect(bash[c], c).toBe(recipeHash(c));
+      const labelled: [string, (typeof COMPONENTS)[number]][] = [
+        [s.runtime.latest, 'runtime'],
+        [s.runtime.nonroot, 'runtime'],
+        [s.runtime.debug, 'runtime'],
+        [s.runtime.debugNonroot, 'runtime'],
+        [s.builder, 'builder'],
+        [s.cc.latest, 'cc'],
+        [s.cc.nonroot, 'cc'],
+        [s.uv, 'uv'],
+        [s.debianSlim, 'debian'],
+        [s.chainguard.latest, 'chainguard'],
+        [s.chainguard.latestDev, 'chainguard'],
+      ];
+      for (const [image, c] of labelled) {
+        expect((await imageConfig(image)).Labels?.['standins.recipe-hash'], image).toBe(recipeHash(c));
       }
-      expect((await imageConfig(s.builder)).Labels?.['standins.recipe-hash']).toBe(recipeHash('builder'));
+    });
+
+    it('derive the same components from each other in TypeScript and bash (DEPS)', () => {
+      const table = readFileSync(join(STANDINS_DIR, 'common.sh'), 'utf8').match(/declare -A DEPS=\(\n([\s\S]*?)\n\)/);
+      expect(table).toBeTruthy();
+      const bash = Object.fromEntries(
+        [...table![1]!.matchAll(/\[(\w+)\]=("([^"]*)"|(\S+))/g)].map((m) => [m[1], (m[3] ?? m[4]!).split(' ')]),
+      );
+      expect(bash).toEqual(DEPS);
     });
   });
 });

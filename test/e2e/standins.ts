@@ -1,13 +1,17 @@
 /**
  * Offline stand-ins for the e2e tests: local images that behave like
- * python:3.13-slim-trixie and gcr.io/distroless/python3-debian13, and a local
- * PEP 503 index, all built from Debian trixie packages by the recipes in
- * ./standins (see build.sh there). Nothing is pulled from an image registry or
- * PyPI; the index is served on 127.0.0.1 only.
+ * python:3.13-slim-trixie, gcr.io/distroless/python3-debian13 and
+ * cc-debian13, debian:trixie-slim, ghcr.io/astral-sh/uv:0.12.5 and
+ * cgr.dev/chainguard/python, a local PEP 503 index and a local
+ * python-build-standalone mirror, all built from Debian packages (trixie, and
+ * bookworm for CPython 3.11) by the recipes in ./standins (see build.sh
+ * there). Nothing is pulled from an image registry, PyPI or GitHub; the index
+ * and the mirror are served on 127.0.0.1 only.
  *
  * Set E2E_REAL_IMAGES=1 on a machine that reaches the real registries: then
- * ensureStandins() returns the real image names and PIP_INDEX_URL (or '' for
- * PyPI) and builds nothing.
+ * ensureStandins() returns the real image names, PIP_INDEX_URL (or '' for
+ * PyPI) and UV_PYTHON_INSTALL_MIRROR (or '' for uv's default) and builds
+ * nothing.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,8 +25,23 @@ import { fileURLToPath } from 'node:url';
 export interface Standins {
   builder: string;
   runtime: { latest: string; nonroot: string; debug: string; debugNonroot: string };
+  /** gcr.io/distroless/cc-debian13: glibc, libssl, libstdc++, no python, no shell, no ENTRYPOINT. */
+  cc: { latest: string; nonroot: string };
+  /** ghcr.io/astral-sh/uv:0.12.5 (/uv, /uvx). The stand-in's /uv is a Python script: it runs in a builder with /usr/bin/python3 only. */
+  uv: string;
+  /** debian:trixie-slim, the standalone strategy's builder (the stand-in also has python3, for the fake uv). */
+  debianSlim: string;
+  /** cgr.dev/chainguard/python (the stand-ins run Debian's Python 3.13, see chainguardPythonVersion()). */
+  chainguard: { latest: string; latestDev: string };
   /** e.g. http://127.0.0.1:40123/simple/ ; '' means PyPI (real mode without PIP_INDEX_URL). */
   indexUrl: string;
+  /**
+   * UV_PYTHON_INSTALL_MIRROR for `uv python install`, e.g. http://127.0.0.1:40123/pbs ;
+   * '' means uv's default (real mode without UV_PYTHON_INSTALL_MIRROR).
+   */
+  pythonMirror: string;
+  /** minor -> the full CPython version `uv python install <minor>` gets, e.g. { '3.11': '3.11.2' }. */
+  pythons: Record<string, string>;
   /** 'standin' (local images + local index) or 'real' (E2E_REAL_IMAGES=1). */
   mode: 'standin' | 'real';
   /** Contents of the local index (null in real mode). */
@@ -43,6 +62,8 @@ export interface IndexDistribution {
   /** Normalized names of index distributions this one needs. */
   dependsOn: string[];
   debian: { package: string; version: string };
+  /** More wheels of this project, from other Debian suites (on the same simple page). */
+  extraWheels?: IndexWheel[];
 }
 
 export interface IndexManifest {
@@ -55,15 +76,91 @@ export interface IndexManifest {
   distributions: Record<string, IndexDistribution>;
 }
 
-export type Component = 'runtime' | 'builder' | 'index';
+/** A wheel of another Debian suite for the same project (e.g. cp311 MarkupSafe from bookworm). */
+export interface IndexWheel {
+  version: string;
+  wheel: string;
+  sha256: string;
+  tag: string;
+  compiled: boolean;
+  requiresPython: string | null;
+  debian: { package: string; version: string; suite: string };
+}
+
+/** $CACHE/pbs/pbs.json: the python-build-standalone stand-in mirror (pbs.sh). */
+export interface PbsManifest {
+  format: number;
+  recipeHash: string;
+  /** The mirror's one release directory (real PBS: a date). */
+  release: string;
+  platform: string;
+  source: string;
+  /** keyed by minor version, e.g. '3.11' */
+  pythons: Record<
+    string,
+    {
+      version: string;
+      /** uv's installation name, e.g. cpython-3.11.2-linux-x86_64-gnu */
+      key: string;
+      /** what uv downloads, relative to the mirror */
+      url: string;
+      files: Record<'install_only' | 'install_only_stripped', string>;
+      sha256: string;
+      size: number;
+      suite: string;
+      debian: { package: string; version: string };
+      packages: Record<string, string>;
+      bundledLibraries: Record<string, string>;
+      ensurepip: Record<string, string>;
+    }
+  >;
+}
+
+export type Component = 'runtime' | 'builder' | 'index' | 'cc' | 'pbs' | 'uv' | 'debian' | 'chainguard';
+
+/** Every component, in build (dependency) order: the same as build.sh. */
+export const COMPONENTS: readonly Component[] = ['runtime', 'builder', 'index', 'cc', 'pbs', 'uv', 'debian', 'chainguard'];
+
+/**
+ * Components built from (or reusing the recipe code of) others, whose hashes
+ * are part of theirs: the same table as DEPS in standins/common.sh.
+ */
+export const DEPS: Readonly<Partial<Record<Component, readonly Component[]>>> = {
+  cc: ['runtime'],
+  uv: ['pbs'],
+  debian: ['builder'],
+  chainguard: ['runtime', 'builder'],
+};
 
 export const STANDINS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'standins');
 export const BUILD_SCRIPT = join(STANDINS_DIR, 'build.sh');
 export const STANDIN_BUILDER = 'standin/python:3.13-slim-trixie';
 export const STANDIN_RUNTIME_REPO = 'standin/distroless-python3-debian13';
+export const STANDIN_CC_REPO = 'standin/distroless-cc-debian13';
+export const STANDIN_UV = 'standin/uv:0.12.5';
+export const STANDIN_DEBIAN_SLIM = 'standin/debian:trixie-slim';
+export const STANDIN_CHAINGUARD_REPO = 'standin/chainguard-python';
 export const REAL_BUILDER = 'python:3.13-slim-trixie';
 export const REAL_RUNTIME_REPO = 'gcr.io/distroless/python3-debian13';
+export const REAL_CC_REPO = 'gcr.io/distroless/cc-debian13';
+export const REAL_UV = 'ghcr.io/astral-sh/uv:0.12.5';
+export const REAL_DEBIAN_SLIM = 'debian:trixie-slim';
+export const REAL_CHAINGUARD_REPO = 'cgr.dev/chainguard/python';
+/**
+ * Real mode: what uv 0.12.5 installs for `uv python install X.Y` (the newest
+ * linux-x86_64-gnu CPython of each minor in its compiled-in download list,
+ * crates/uv-python/download-metadata.json at astral-sh/uv 26a9dd4b).
+ */
+export const REAL_UV_PYTHONS: Readonly<Record<string, string>> = {
+  '3.10': '3.10.21',
+  '3.11': '3.11.16',
+  '3.12': '3.12.14',
+  '3.13': '3.13.15',
+  '3.14': '3.14.7',
+};
 const HASH_LABEL = 'standins.recipe-hash';
+const PBS_LABEL = 'standins.pbs-manifest';
+const PYVER_LABEL = 'standins.python-version';
 const RUNTIME_TAGS = ['latest', 'nonroot', 'debug', 'debug-nonroot'] as const;
 
 export function dockerBin(): string {
@@ -84,6 +181,11 @@ export function cacheDir(): string {
 
 export function indexDir(): string {
   return join(cacheDir(), 'index');
+}
+
+/** The python-build-standalone stand-in mirror (served at /pbs/ by the index server). */
+export function pbsDir(): string {
+  return join(cacheDir(), 'pbs');
 }
 
 export interface RunResult {
@@ -141,8 +243,9 @@ export async function dockerAvailable(): Promise<{ ok: true } | { ok: false; rea
 
 /**
  * sha256 over "<file> <sha256>\n" lines of common.* then <component>.* in the
- * recipe directory, each group in C order: the same as recipe_hash() in
- * standins/common.sh (a test compares the two).
+ * recipe directory, each group in C order, then "dep <component> <hash>\n"
+ * lines for its DEPS: the same as recipe_hash() in standins/common.sh (a test
+ * compares the two).
  */
 export function recipeHash(component: Component): string {
   const files = readdirSync(STANDINS_DIR);
@@ -152,14 +255,24 @@ export function recipeHash(component: Component): string {
     const data = readFileSync(join(STANDINS_DIR, f));
     h.update(`${f} ${createHash('sha256').update(data).digest('hex')}\n`);
   }
+  for (const dep of DEPS[component] ?? []) h.update(`dep ${dep} ${recipeHash(dep)}\n`);
   return h.digest('hex');
 }
 
-async function imageLabel(image: string): Promise<string> {
-  const r = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${HASH_LABEL}" }}`, image], {
+async function imageLabel(image: string, label = HASH_LABEL): Promise<string> {
+  const r = await docker(['image', 'inspect', '--format', `{{ index .Config.Labels "${label}" }}`, image], {
     timeoutMs: 60_000,
   });
   return r.code === 0 ? r.stdout.trim() : '';
+}
+
+/**
+ * The Python version a Chainguard stand-in runs (its standins.python-version
+ * label, e.g. '3.13.5'); '' for images without the label (the real ones: ask
+ * the image). The real cgr.dev/chainguard/python:latest runs 3.14.
+ */
+export function chainguardPythonVersion(image: string): Promise<string> {
+  return imageLabel(image, PYVER_LABEL);
 }
 
 export function readIndexManifest(): IndexManifest | null {
@@ -170,14 +283,42 @@ export function readIndexManifest(): IndexManifest | null {
   }
 }
 
-/** Components whose images (or index) are missing or built from other recipes. */
+export function readPbsManifest(): PbsManifest | null {
+  try {
+    return JSON.parse(readFileSync(join(pbsDir(), 'pbs.json'), 'utf8')) as PbsManifest;
+  } catch {
+    return null;
+  }
+}
+
+function fileSha256(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return '';
+  }
+}
+
+/** Components whose images (index, mirror) are missing or built from other recipes, in build order. */
 export async function staleComponents(): Promise<Component[]> {
+  const labelsAre = async (hash: string, images: string[]) =>
+    (await Promise.all(images.map((i) => imageLabel(i)))).every((l) => l === hash);
+  const current: Record<Component, () => Promise<boolean>> = {
+    runtime: () => labelsAre(recipeHash('runtime'), RUNTIME_TAGS.map((t) => `${STANDIN_RUNTIME_REPO}:${t}`)),
+    builder: () => labelsAre(recipeHash('builder'), [STANDIN_BUILDER]),
+    index: async () => readIndexManifest()?.recipeHash === recipeHash('index'),
+    cc: () => labelsAre(recipeHash('cc'), [`${STANDIN_CC_REPO}:latest`, `${STANDIN_CC_REPO}:nonroot`]),
+    pbs: async () => readPbsManifest()?.recipeHash === recipeHash('pbs'),
+    // ... and the fake uv must know the mirror's current files.
+    uv: async () =>
+      (await labelsAre(recipeHash('uv'), [STANDIN_UV])) &&
+      (await imageLabel(STANDIN_UV, PBS_LABEL)) === fileSha256(join(pbsDir(), 'pbs.json')),
+    debian: () => labelsAre(recipeHash('debian'), [STANDIN_DEBIAN_SLIM]),
+    chainguard: () =>
+      labelsAre(recipeHash('chainguard'), [`${STANDIN_CHAINGUARD_REPO}:latest`, `${STANDIN_CHAINGUARD_REPO}:latest-dev`]),
+  };
   const stale: Component[] = [];
-  const runtimeHash = recipeHash('runtime');
-  const labels = await Promise.all(RUNTIME_TAGS.map((t) => imageLabel(`${STANDIN_RUNTIME_REPO}:${t}`)));
-  if (labels.some((l) => l !== runtimeHash)) stale.push('runtime');
-  if ((await imageLabel(STANDIN_BUILDER)) !== recipeHash('builder')) stale.push('builder');
-  if (readIndexManifest()?.recipeHash !== recipeHash('index')) stale.push('index');
+  for (const c of COMPONENTS) if (!(await current[c]())) stale.push(c);
   return stale;
 }
 
@@ -237,23 +378,37 @@ function httpStatus(url: string): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface IndexServer {
+  /** The index: http://127.0.0.1:<port>/simple/ */
   url: string;
+  /** The python-build-standalone mirror: http://127.0.0.1:<port>/pbs */
+  pythonMirror: string;
   stop(): Promise<void>;
 }
 
 /**
- * `python3 -m http.server ARGS`, plus a watchdog: the server exits when its
- * stdin (a pipe from this process) closes, so it cannot outlive a test run that
- * was killed before stop().
+ * python3's http.server on 127.0.0.1:PORT serving INDEX_DIR, and PBS_DIR under
+ * /pbs/, plus a watchdog: the server exits when its stdin (a pipe from this
+ * process) closes, so it cannot outlive a test run that was killed before
+ * stop(). Arguments: INDEX_DIR PBS_DIR PORT.
  */
 const SERVE_PY = [
-  'import os, runpy, sys, threading',
+  'import http.server, os, sys, threading',
   'threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()',
-  "sys.argv = ['http.server'] + sys.argv[1:]",
-  "runpy.run_module('http.server', run_name='__main__', alter_sys=True)",
+  'index_dir, pbs_dir, port = sys.argv[1], sys.argv[2], int(sys.argv[3])',
+  'class Handler(http.server.SimpleHTTPRequestHandler):',
+  '    def translate_path(self, path):',
+  "        bare = path.split('?', 1)[0].split('#', 1)[0]",
+  "        if bare == '/pbs' or bare.startswith('/pbs/'):",
+  "            self.directory, path = pbs_dir, bare[4:] or '/'",
+  '        else:',
+  '            self.directory = index_dir',
+  '        return super().translate_path(path)',
+  '    def log_message(self, *args):',
+  '        pass',
+  "http.server.ThreadingHTTPServer(('127.0.0.1', port), Handler).serve_forever()",
 ].join('\n');
 
-/** Serves indexDir() with python3's http.server on 127.0.0.1 and a free port. */
+/** Serves indexDir() (and pbsDir() under /pbs/) with python3's http.server on 127.0.0.1 and a free port. */
 export async function startIndexServer(): Promise<IndexServer> {
   const python = process.env['STANDINS_PYTHON'] || 'python3';
   let lastError = '';
@@ -263,7 +418,7 @@ export async function startIndexServer(): Promise<IndexServer> {
     // watchdog pipe ties it to us.
     const child: ChildProcess = spawn(
       python,
-      ['-c', SERVE_PY, '--bind', '127.0.0.1', '--directory', indexDir(), String(port)],
+      ['-c', SERVE_PY, indexDir(), pbsDir(), String(port)],
       { detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
     );
     child.unref();
@@ -284,6 +439,7 @@ export async function startIndexServer(): Promise<IndexServer> {
       if ((await httpStatus(url)) === 200) {
         return {
           url,
+          pythonMirror: `http://127.0.0.1:${port}/pbs`,
           stop: async () => {
             process.removeListener('exit', killer);
             if (exited) return;
@@ -326,7 +482,13 @@ export async function ensureStandins(): Promise<Standins> {
         debug: `${REAL_RUNTIME_REPO}:debug`,
         debugNonroot: `${REAL_RUNTIME_REPO}:debug-nonroot`,
       },
+      cc: { latest: `${REAL_CC_REPO}:latest`, nonroot: `${REAL_CC_REPO}:nonroot` },
+      uv: REAL_UV,
+      debianSlim: REAL_DEBIAN_SLIM,
+      chainguard: { latest: `${REAL_CHAINGUARD_REPO}:latest`, latestDev: `${REAL_CHAINGUARD_REPO}:latest-dev` },
       indexUrl: process.env['PIP_INDEX_URL'] ?? '',
+      pythonMirror: process.env['UV_PYTHON_INSTALL_MIRROR'] ?? '',
+      pythons: { ...REAL_UV_PYTHONS },
       index: null,
       stop: async () => {},
     };
@@ -340,6 +502,8 @@ export async function ensureStandins(): Promise<Standins> {
   }
   const index = readIndexManifest();
   if (!index) throw new Error(`no index manifest in ${indexDir()}`);
+  const pbs = readPbsManifest();
+  if (!pbs) throw new Error(`no python-build-standalone manifest in ${pbsDir()}`);
   const server = await startIndexServer();
   return {
     mode: 'standin',
@@ -350,7 +514,13 @@ export async function ensureStandins(): Promise<Standins> {
       debug: `${STANDIN_RUNTIME_REPO}:debug`,
       debugNonroot: `${STANDIN_RUNTIME_REPO}:debug-nonroot`,
     },
+    cc: { latest: `${STANDIN_CC_REPO}:latest`, nonroot: `${STANDIN_CC_REPO}:nonroot` },
+    uv: STANDIN_UV,
+    debianSlim: STANDIN_DEBIAN_SLIM,
+    chainguard: { latest: `${STANDIN_CHAINGUARD_REPO}:latest`, latestDev: `${STANDIN_CHAINGUARD_REPO}:latest-dev` },
     indexUrl: server.url,
+    pythonMirror: server.pythonMirror,
+    pythons: Object.fromEntries(Object.entries(pbs.pythons).map(([minor, p]) => [minor, p.version])),
     index,
     stop: server.stop,
   };

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Builds the offline stand-ins the e2e tests use, skipping what is current:
-#   standin/distroless-python3-debian13:{latest,nonroot,debug,debug-nonroot}
-#   standin/python:3.13-slim-trixie
-#   the local PEP 503 index in $CACHE/index (served by standins.ts)
+#   runtime     standin/distroless-python3-debian13:{latest,nonroot,debug,debug-nonroot}
+#   builder     standin/python:3.13-slim-trixie
+#   index       the local PEP 503 index in $CACHE/index (served by standins.ts)
+#   cc          standin/distroless-cc-debian13:{latest,nonroot}
+#   pbs         the python-build-standalone mirror in $CACHE/pbs (served too)
+#   uv          standin/uv:0.12.5 (a fake uv that knows the pbs mirror)
+#   debian      standin/debian:trixie-slim (+ python3, for the fake uv)
+#   chainguard  standin/chainguard-python:{latest,latest-dev} (Python 3.13)
 # An image is current when its standins.recipe-hash label equals the hash of
-# its recipe files (see common.sh); the index records the hash in index.json.
+# its recipe files and of the components it derives from (see common.sh); the
+# index and the mirror record the hash in index.json and pbs.json.
 #
-# usage: bash test/e2e/standins/build.sh [--force] [runtime|builder|index]...
+# usage: bash test/e2e/standins/build.sh [--force] [COMPONENT]...
 #        bash test/e2e/standins/build.sh --print-hashes
 # env:   STANDINS_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/distroless-python-standins),
 #        DOCKER (docker CLI, default docker), STANDINS_DEBIAN_MIRROR, STANDINS_DEBIAN_SECURITY
@@ -14,7 +20,8 @@ set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-all=(runtime builder index)
+# In dependency order (DEPS in common.sh).
+all=(runtime builder index cc pbs uv debian chainguard)
 force=0
 wanted=()
 for arg in "$@"; do
@@ -24,15 +31,19 @@ for arg in "$@"; do
       for c in "${all[@]}"; do printf '%s %s\n' "$c" "$(recipe_hash "$c")"; done
       exit 0
       ;;
-    runtime | builder | index) wanted+=("$arg") ;;
+    runtime | builder | index | cc | pbs | uv | debian | chainguard) wanted+=("$arg") ;;
     -h | --help)
-      sed -n '2,12p' "${BASH_SOURCE[0]}"
+      sed -n '2,18p' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *) die "unknown argument: $arg (see --help)" ;;
   esac
 done
 [ "${#wanted[@]}" -gt 0 ] || wanted=("${all[@]}")
+# Build in dependency order whatever the order asked.
+mapfile -t wanted < <(for c in "${all[@]}"; do
+  for w in "${wanted[@]}"; do [ "$w" != "$c" ] || { echo "$c"; break; }; done
+done)
 
 is_current() { # component -> 0 when nothing needs to be built
   local comp=$1 hash tag
@@ -45,6 +56,23 @@ is_current() { # component -> 0 when nothing needs to be built
       ;;
     builder) [ "$(image_label "$BUILDER_IMAGE")" = "$hash" ] ;;
     index) grep -qs "\"recipeHash\": \"$hash\"" "$INDEX_DIR/index.json" ;;
+    cc)
+      for tag in latest nonroot; do
+        [ "$(image_label "$CC_REPO:$tag")" = "$hash" ] || return 1
+      done
+      ;;
+    pbs) grep -qs "\"recipeHash\": \"$hash\"" "$PBS_MANIFEST" ;;
+    uv)
+      # ... and it must know the mirror's current files.
+      [ "$(image_label "$UV_IMAGE")" = "$hash" ] &&
+        [ "$(image_label "$UV_IMAGE" "$PBS_LABEL")" = "$(sha256sum <"$PBS_MANIFEST" 2>/dev/null | cut -d' ' -f1)" ]
+      ;;
+    debian) [ "$(image_label "$DEBIAN_IMAGE")" = "$hash" ] ;;
+    chainguard)
+      for tag in latest latest-dev; do
+        [ "$(image_label "$CHAINGUARD_REPO:$tag")" = "$hash" ] || return 1
+      done
+      ;;
   esac
 }
 

@@ -2,8 +2,10 @@
 # Shared settings and helpers for the stand-in recipes. Sourced, never run.
 #
 # A recipe's content hash covers this file plus every file of its component
-# (runtime*, builder*, index*); standins.ts computes the same hash, so keep
-# recipe_hash() and the TypeScript copy in step (a test cross-checks them).
+# (runtime*, builder*, index*, ...) plus the hashes of the components it is
+# built from or reuses code of (DEPS below); standins.ts computes the same
+# hash, so keep recipe_hash() and the TypeScript copy in step (a test
+# cross-checks them).
 
 # Files we write into image trees must be world-readable whatever the caller's
 # umask (nonroot reads /etc/passwd, nsswitch.conf, the CA bundle...).
@@ -25,21 +27,43 @@ ARCH=amd64
 
 BUILDER_IMAGE=standin/python:3.13-slim-trixie
 RUNTIME_REPO=standin/distroless-python3-debian13
+CC_REPO=standin/distroless-cc-debian13
+UV_IMAGE=standin/uv:0.12.5
+DEBIAN_IMAGE=standin/debian:trixie-slim
+CHAINGUARD_REPO=standin/chainguard-python
 HASH_LABEL=standins.recipe-hash
+# On standin/uv: the sha256 of the pbs.json whose downloads it knows.
+PBS_LABEL=standins.pbs-manifest
+# On the Chainguard stand-ins: the Python version they run.
+PYVER_LABEL=standins.python-version
 # Present on every image the recipes make, for pruning replaced ones.
 OWNER_LABEL=standins
 
 APTROOT=$CACHE/aptroot
 DEBS=$CACHE/debs
 INDEX_DIR=$CACHE/index
+# The python-build-standalone stand-in mirror (served under /pbs/ next to the
+# index by standins.ts) and its manifest.
+PBS_DIR=$CACHE/pbs
+PBS_MANIFEST=$PBS_DIR/pbs.json
 
 log() { printf '[standins %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+# Components built from (or reusing the recipe code of) other components; their
+# hashes are part of the dependent's. Same table as DEPS in ../standins.ts.
+declare -A DEPS=(
+  [cc]=runtime                 # runtime-lib.sh assembles both distroless trees
+  [uv]=pbs                     # the fake uv knows the mirror's downloads
+  [debian]=builder             # the builder's mmdebstrap rootfs
+  [chainguard]="runtime builder"
+)
+
 # sha256 over "name hash" lines of common.sh and the component's files, in C
-# order. Same algorithm as recipeHash() in ../standins.ts.
+# order, then "dep <component> <hash>" lines for its DEPS. Same algorithm as
+# recipeHash() in ../standins.ts.
 recipe_hash() {
-  local comp=$1 f
+  local comp=$1 f dep
   (
     cd "$STANDINS_DIR" || exit
     export LC_ALL=C
@@ -47,11 +71,14 @@ recipe_hash() {
       [ -f "$f" ] || continue
       printf '%s %s\n' "$f" "$(sha256sum <"$f" | cut -d' ' -f1)"
     done
+    for dep in ${DEPS[$comp]:-}; do
+      printf 'dep %s %s\n' "$dep" "$(recipe_hash "$dep")"
+    done
   ) | sha256sum | cut -d' ' -f1
 }
 
-image_label() { # image -> label value or empty
-  "$DOCKER" image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true
+image_label() { # image [label, default the recipe hash] -> label value or empty
+  "$DOCKER" image inspect --format "{{ index .Config.Labels \"${2:-$HASH_LABEL}\" }}" "$1" 2>/dev/null || true
 }
 
 # docker build with its chatter (and the legacy builder's deprecation notice)
@@ -81,6 +108,19 @@ require_root() {
 # hooks in /etc/apt/apt.conf.d (e.g. docker-clean) do not apply either.
 apt_private() {
   APT_CONFIG=$APTROOT/etc/apt/apt.conf apt-get -q "$@"
+}
+
+# Point the apt helpers at another Debian suite: its own private apt root and
+# .deb cache ($SUITE's stay where they are).
+use_suite() {
+  if [ "$1" != trixie ]; then
+    APTROOT=$CACHE/aptroot-$1
+    DEBS=$CACHE/debs-$1
+  else
+    APTROOT=$CACHE/aptroot
+    DEBS=$CACHE/debs
+  fi
+  SUITE=$1
 }
 
 aptroot_setup() {

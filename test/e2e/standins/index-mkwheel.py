@@ -3,7 +3,7 @@
 
 Stdlib only (runs with the host's python3, 3.11 on Debian 12). index.sh unpacks
 each .deb with dpkg-deb -x and passes a tab-separated list of
-    <debian package> <debian version> <role or -> <unpacked root>
+    <debian package> <debian version> <role or -> <unpacked root> <suite>
 on stdin. For every entry this script:
   * copies *.whl files shipped under usr/share/python-wheels (pip, setuptools,
     wheel, packaging: Debian ships them as real wheels for venvs), or
@@ -12,6 +12,9 @@ on stdin. For every entry this script:
     RECORD with sha256 hashes; zip entries are sorted with fixed mtimes so the
     output is reproducible. A *.cpython-313-x86_64-linux-gnu.so makes the wheel
     cp313-cp313-linux_x86_64 (Root-Is-Purelib: false), else py3-none-any.
+A package from another suite than --suite (e.g. bookworm's python3-markupsafe,
+cp311) must have the same project name as one from --suite: its wheel is an
+extra link on that project's page and listed in the project's extraWheels.
 Then it writes <out>/files/*.whl, <out>/simple/<project>/index.html with
 #sha256= links and data-requires-python, and <out>/index.json, the manifest
 the tests read (names, versions, wheel files, roles, dependencies).
@@ -229,11 +232,12 @@ def main() -> int:
     os.makedirs(files_dir)
 
     dists: dict[str, dict] = {}
+    extras: list[tuple[str, dict]] = []
     roles: dict[str, str] = {}
     for line in sys.stdin:
         if not line.strip():
             continue
-        deb_pkg, deb_ver, role, root = line.rstrip("\n").split("\t")
+        deb_pkg, deb_ver, role, root, suite = line.rstrip("\n").split("\t")
         wheel_src = os.path.join(root, "usr/share/python-wheels")
         built_list = []
         if os.path.isdir(wheel_src):
@@ -245,6 +249,19 @@ def main() -> int:
             built_list.append(build_from_tree(root, files_dir))
         for b in built_list:
             key = normalize(b.name)
+            if suite != args.suite:
+                if role != "-":
+                    raise SystemExit(f"{deb_pkg} ({suite}): packages from other suites take no role")
+                extras.append((key, {
+                    "version": b.version,
+                    "wheel": b.wheel,
+                    "sha256": sha256_file(os.path.join(files_dir, b.wheel)),
+                    "tag": b.tag,
+                    "compiled": b.compiled,
+                    "requiresPython": b.requires_python,
+                    "debian": {"package": deb_pkg, "version": deb_ver, "suite": suite},
+                }))
+                continue
             if key in dists:
                 raise SystemExit(f"{key} provided twice")
             dists[key] = {
@@ -258,11 +275,19 @@ def main() -> int:
                 "requiresDist": b.requires,
                 "dependsOn": [],
                 "debian": {"package": deb_pkg, "version": deb_ver},
+                "extraWheels": [],
             }
             if role != "-":
                 if role in roles:
                     raise SystemExit(f"role {role} given twice")
                 roles[role] = key
+
+    for key, extra in extras:
+        if key not in dists:
+            raise SystemExit(f"{extra['debian']['package']} ({extra['debian']['suite']}): no {key} from {args.suite} to add its wheel to")
+        if any(e["wheel"] == extra["wheel"] for e in dists[key]["extraWheels"]) or extra["wheel"] == dists[key]["wheel"]:
+            raise SystemExit(f"{extra['wheel']} provided twice")
+        dists[key]["extraWheels"].append(extra)
 
     # Dependencies pip will fetch (no extra marker) must all be in the index,
     # except ones whose marker excludes Python 3.13 (e.g. python_version < "3.9").
@@ -287,18 +312,20 @@ def main() -> int:
         fh.write("</body></html>\n")
     for key, d in sorted(dists.items()):
         os.makedirs(os.path.join(simple, key))
-        rp = d["requiresPython"]
-        attr = f' data-requires-python="{html.escape(rp, quote=True)}"' if rp else ""
         with open(os.path.join(simple, key, "index.html"), "w", encoding="utf-8") as fh:
             fh.write("<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.0\">"
                      f"<title>Links for {key}</title></head><body>\n<h1>Links for {key}</h1>\n")
-            fh.write(f'<a href="../../files/{d["wheel"]}#sha256={d["sha256"]}"{attr}>{d["wheel"]}</a><br>\n')
+            for w in [d] + d["extraWheels"]:
+                rp = w["requiresPython"]
+                attr = f' data-requires-python="{html.escape(rp, quote=True)}"' if rp else ""
+                fh.write(f'<a href="../../files/{w["wheel"]}#sha256={w["sha256"]}"{attr}>{w["wheel"]}</a><br>\n')
             fh.write("</body></html>\n")
 
     manifest = {
         "format": 1,
         "recipeHash": args.recipe_hash,
-        "source": f"Debian {args.suite} python3-* packages, repackaged as wheels",
+        "source": f"Debian {args.suite} python3-* packages, repackaged as wheels"
+                  + "".join(sorted({f" (+ {e['debian']['suite']} {e['debian']['package']})" for _, e in extras})),
         "roles": roles,
         "distributions": dists,
     }
@@ -316,6 +343,8 @@ def main() -> int:
     shutil.rmtree(old, ignore_errors=True)
     for key, d in sorted(dists.items()):
         print(f"  {d['wheel']}" + (f"  (needs {', '.join(d['dependsOn'])})" if d["dependsOn"] else ""))
+        for e in d["extraWheels"]:
+            print(f"  {e['wheel']}  ({e['debian']['suite']})")
     return 0
 
 
