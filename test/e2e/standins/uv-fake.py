@@ -425,11 +425,16 @@ def take_value(args: list[str], i: int, opt: str) -> tuple[str, int]:
 
 def cmd_python_install(args: list[str]) -> int:
     targets, i = [], 0
+    compile_bc = False
     while i < len(args):
         a = args[i]
         if a in ("-i", "--install-dir") or a.startswith("--install-dir="):
             value, i = take_value(args, i, "--install-dir")
             os.environ["UV_PYTHON_INSTALL_DIR"] = os.path.abspath(value)
+        elif a in ("--compile-bytecode", "--no-compile-bytecode"):
+            # uv: "Compile Python's standard library to bytecode after installation ...
+            # It will ignore any compilation errors."
+            compile_bc, i = a == "--compile-bytecode", i + 1
         elif a.startswith("-"):
             raise not_implemented(f"python install {a}")
         else:
@@ -450,6 +455,10 @@ def cmd_python_install(args: list[str]) -> int:
             installed.append((request, inst))
         else:
             installed.append((request, None))
+        if compile_bc:
+            stdlib = os.path.join(inst.path, "lib", f"python{inst.minor}")
+            subprocess.run([inst.executable, "-m", "compileall", "-q", "-j", "0", stdlib],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     update_minor_links()
     # Versioned executables in the user's bin directory (uv >= 0.8).
     links: dict[str, str] = {}
