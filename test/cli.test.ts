@@ -71,7 +71,7 @@ describe('create-distroless-python', () => {
     [['--entrypoint', '../etc/app.py'], /^error: --entrypoint: must stay inside the project \(no '\.\.'\)\n$/],
     [['--entrypoint', '/app.py'], /^error: --entrypoint: must be a path relative to the project, not absolute\n$/],
     [['--entrypoint', '$(id).py'], /^error: --entrypoint: '\$\(id\)\.py' is not a safe script path/],
-    [['--entrypoint', 'my-app'], /^error: --entrypoint: 'my-app' is neither a script path ending in \.py nor a dotted module name/],
+    [['--entrypoint', 'my-app'], /^error: --entrypoint: 'my-app' is neither a script path ending in \.py, a dotted module name/],
     [['My_App'], /^error: directory: 'My_App' cannot name a Docker image/],
     [['a', 'b'], /^error: directory: expected one directory, got 'a' 'b' \(with npm create, put flags after --\)\n$/],
     [['--bogus'], /^error: Unknown option '--bogus'.*\(see --help\)\n$/],

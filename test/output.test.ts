@@ -15,7 +15,7 @@ import type { Answers } from '../lib/questions.js';
 import { renderProject } from '../lib/render.js';
 
 const DEPS = { none: [], emoji: ['emoji'], several: ['emoji', 'requests>=2,<3', "tomli ; python_version < '3.11'", 'MarkupSafe[extra]==3.0.2'] };
-const ENTRYPOINTS = { script: 'src/app.py', top: 'main.py', module: 'app', dotted: 'shop.worker' };
+const ENTRYPOINTS = { script: 'src/app.py', top: 'main.py', module: 'app', dotted: 'shop.worker', callable: 'shop.cli:run' };
 
 // Every catalogue target (Python version x runtime family) x nonroot, each with a few
 // dependency/entrypoint shapes; the default target gets every shape.
@@ -23,6 +23,7 @@ const SHAPES: [keyof typeof DEPS, keyof typeof ENTRYPOINTS][] = [
   ['emoji', 'script'],
   ['several', 'module'],
   ['none', 'top'],
+  ['emoji', 'callable'],
 ];
 const ALL_SHAPES = Object.keys(DEPS).flatMap((d) => Object.keys(ENTRYPOINTS).map((e) => [d, e] as [keyof typeof DEPS, keyof typeof ENTRYPOINTS]));
 
@@ -153,10 +154,11 @@ describe.each(matrix)('$label', ({ answers }) => {
     const users = byName[''].instructions.filter((i) => i.getKeyword() === 'USER').map(argsOf);
     if (answers.nonroot) expect(users).toEqual([[target.nonrootUser]]);
     else expect(users).toEqual(target.runtime.defaultUser.root === '' ? [] : [['0']]);
-    const [entrypoint] = dockerfile.getENTRYPOINTs();
-    const command = entrypoint.getJSONStrings().map((s) => s.getJSONValue());
+    // JSON.parse, as Docker reads exec form (dockerfile-ast's getJSONValue drops spaces inside strings).
+    const command = JSON.parse(dockerfile.getENTRYPOINTs()[0].getArgumentsContent()!) as string[];
     expect(command[0]).toBe(`${target.venv}/bin/python`);
     if (answers.entrypoint.endsWith('.py')) expect(command.slice(1)).toEqual([`/app/${answers.entrypoint}`]);
+    else if (answers.entrypoint.includes(':')) expect(command.slice(1)).toEqual(['-c', 'import sys; from shop.cli import run; sys.exit(run())']);
     else expect(command.slice(1)).toEqual(['-m', answers.entrypoint]);
     expect(dockerfile.getInstructions().at(-1)!.getKeyword()).toBe('ENTRYPOINT');
     expect(dockerfileText).toMatch(/^ENV PYTHONUNBUFFERED=1/m);
@@ -176,9 +178,8 @@ describe.each(matrix)('$label', ({ answers }) => {
     const slim = DockerfileParser.parse(text);
     expect(slim.getFROMs().map((f) => f.getImageName())).toEqual(['${SLIM_IMAGE}']);
     expect(text).toContain(`ARG SLIM_IMAGE=python:${target.version}-slim-trixie\n`);
-    const [entry] = slim.getENTRYPOINTs();
-    const command = entry.getJSONStrings().map((j) => j.getJSONValue());
-    const main = dockerfile.getENTRYPOINTs()[0].getJSONStrings().map((j) => j.getJSONValue());
+    const command = JSON.parse(slim.getENTRYPOINTs()[0].getArgumentsContent()!);
+    const main = JSON.parse(dockerfile.getENTRYPOINTs()[0].getArgumentsContent()!);
     expect(command).toEqual(['python3', ...main.slice(1)]);
   });
 

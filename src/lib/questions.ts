@@ -220,10 +220,16 @@ const PY_KEYWORDS = new Set(
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
-export type Entrypoint = { kind: 'script'; path: string } | { kind: 'module'; module: string };
+export type Entrypoint =
+  | { kind: 'script'; path: string }
+  | { kind: 'module'; module: string }
+  /** An entry-point object reference, `package.module:function`, as in [project.scripts]. */
+  | { kind: 'callable'; module: string; function: string };
 
 export function classifyEntrypoint(value: string): Entrypoint {
-  return value.endsWith('.py') ? { kind: 'script', path: value } : { kind: 'module', module: value };
+  if (value.endsWith('.py')) return { kind: 'script', path: value };
+  const [module, fn] = value.split(':');
+  return fn === undefined ? { kind: 'module', module } : { kind: 'callable', module, function: fn };
 }
 
 export function parseEntrypoint(raw: unknown): string {
@@ -248,9 +254,13 @@ function checkEntrypointShape(value: string): string {
     }
     return value;
   }
-  const parts = value.split('.');
-  if (!parts.every((p) => IDENTIFIER.test(p) && !PY_KEYWORDS.has(p))) {
-    throw new ValidationError('--entrypoint', `'${value}' is neither a script path ending in .py nor a dotted module name of Python identifiers`);
+  const [module, fn, ...rest] = value.split(':');
+  const identifiers = [...module.split('.'), ...(fn === undefined ? [] : [fn])];
+  if (rest.length > 0 || !identifiers.every((p) => IDENTIFIER.test(p) && !PY_KEYWORDS.has(p))) {
+    throw new ValidationError(
+      '--entrypoint',
+      `'${value}' is neither a script path ending in .py, a dotted module name of Python identifiers, nor module:function`,
+    );
   }
   return value;
 }
@@ -326,8 +336,8 @@ export const QUESTIONS: readonly Question[] = [
     name: 'entrypoint',
     kind: 'option',
     type: 'input',
-    message: 'Entrypoint (script path, or module name for python -m)',
-    description: 'script path such as src/app.py, or a dotted module name run with python -m',
+    message: 'Entrypoint (script path, module for python -m, or module:function)',
+    description: 'script path such as src/app.py, a dotted module run with python -m, or module:function',
     valueName: 'target',
     default: 'src/app.py',
     parse: parseEntrypoint,

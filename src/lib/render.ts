@@ -36,6 +36,8 @@ export interface View {
   pythonPath?: string;
   /** Distribution names of the requirements, as written. */
   distributions: string[];
+  /** The name of the app's function (the callable entrypoint's, else main). */
+  appFunction: string;
   /** The seed's emoji demo is used when emoji is among the dependencies. */
   emoji: boolean;
   /** Every Python version and runtime the generator offers, as a Markdown table. */
@@ -65,10 +67,15 @@ export function view(answers: Answers): View {
   if (entry.kind === 'script') {
     codePath = entry.path.split('/')[0];
     command = [venvPython, `${appRoot}/${entry.path}`];
-  } else {
+  } else if (entry.kind === 'module') {
     codePath = 'src';
     pythonPath = `${appRoot}/src`;
     command = [venvPython, '-m', entry.module];
+  } else {
+    codePath = 'src';
+    pythonPath = `${appRoot}/src`;
+    // What a console script's wrapper does, without depending on one being installed.
+    command = [venvPython, '-c', `import sys; from ${entry.module} import ${entry.function}; sys.exit(${entry.function}())`];
   }
   const distributions = answers.deps.map(requirementName);
   const { tags, defaultUser } = target.runtime;
@@ -86,9 +93,10 @@ export function view(answers: Answers): View {
     user: answers.nonroot || (defaultUser.root !== '' && defaultUser.root !== '0') ? user : undefined,
     entry,
     codePath,
-    entrypointJson: JSON.stringify(command).replaceAll(',', ', '),
+    entrypointJson: `[${command.map((part) => JSON.stringify(part)).join(', ')}]`,
     pythonPath,
     distributions,
+    appFunction: entry.kind === 'callable' ? entry.function : 'main',
     emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
     catalogueTable: catalogueTable(),
   };
@@ -117,13 +125,14 @@ export function renderProject(answers: Answers): Map<string, string> {
   if (v.entry.kind === 'script') {
     files.set(v.entry.path, app);
   } else {
-    // src/a/b/__main__.py, with an __init__.py in every package on the way.
+    // src/a/b/__main__.py (src/a/b.py for module:function), with an __init__.py in every package on the way.
     const parts = v.entry.module.split('.');
-    for (let i = 1; i <= parts.length; i++) {
+    const packages = v.entry.kind === 'module' ? parts.length : parts.length - 1;
+    for (let i = 1; i <= packages; i++) {
       const pkg = parts.slice(0, i).join('.');
       files.set(`src/${parts.slice(0, i).join('/')}/__init__.py`, `"""${pkg}: part of ${v.name}."""\n`);
     }
-    files.set(`src/${parts.join('/')}/__main__.py`, app);
+    files.set(v.entry.kind === 'module' ? `src/${parts.join('/')}/__main__.py` : `src/${parts.join('/')}.py`, app);
   }
   return files;
 }
