@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { catalogueTable, findTarget, type Target } from './catalogue.js';
+import type { Install } from './detect.js';
 import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
 
 // Compiled, this module is lib/render.js, beside the package's templates/.
@@ -30,6 +31,16 @@ export interface View {
   entry: Entrypoint;
   /** What of the project is copied into the image (a directory or a file), relative to the project. */
   codePath: string;
+  /** The COPY of the code in the build stage: source in the context, destination. */
+  codeCopy: [string, string];
+  /** How the dependencies get into the venv: files copied first, and what pip (or uv) reads. */
+  install: { copies: [string, string][]; requirements?: string; pyproject?: string; sources: string };
+  /** For an existing project with a build system: the command that installs it (without its dependencies). */
+  installProject?: string;
+  /** For an existing project: the runtime check as a JSON string for python -c (no file is added to it). */
+  guardInline?: string;
+  /** An existing project: only Dockerfile, Makefile, .dockerignore and DISTROLESS.md are written. */
+  existing?: { install: Install; codeRoot: string };
   /** The exec-form ENTRYPOINT, as a JSON array. */
   entrypointJson: string;
   /** For module entrypoints: the directory put on PYTHONPATH. */
@@ -55,7 +66,15 @@ export function projectName(directory: string): string {
   return path.basename(path.resolve(directory));
 }
 
-export function view(answers: Answers): View {
+/** What an existing project brings: how its dependencies install, and where its packages live ('src' or '.'). */
+export interface Existing {
+  install: Install;
+  codeRoot: string;
+}
+
+const PIP = { debian: 'python3 -m pip', chainguard: '/usr/bin/python -m pip' } as const;
+
+export function view(answers: Answers, existing?: Existing): View {
   const target = findTarget(answers.runtime, answers.python);
   if (!target) throw new Error(`no ${answers.runtime} runtime for Python ${answers.python}`);
   const entry = classifyEntrypoint(answers.entrypoint);
@@ -77,6 +96,12 @@ export function view(answers: Answers): View {
     // What a console script's wrapper does, without depending on one being installed.
     command = [venvPython, '-c', `import sys; from ${entry.module} import ${entry.function}; sys.exit(${entry.function}())`];
   }
+  const installed = existing?.install.kind === 'pyproject' && existing.install.project;
+  if (existing) {
+    // An existing project is copied whole; its packages are found where they are, or installed.
+    codePath = '.';
+    pythonPath = entry.kind === 'script' || installed ? undefined : path.posix.join(appRoot, existing.codeRoot);
+  }
   const distributions = answers.deps.map(requirementName);
   const { tags, defaultUser } = target.runtime;
   const user = answers.nonroot ? target.nonrootUser : '0';
@@ -93,6 +118,15 @@ export function view(answers: Answers): View {
     user: answers.nonroot || (defaultUser.root !== '' && defaultUser.root !== '0') ? user : undefined,
     entry,
     codePath,
+    codeCopy: existing ? ['.', appRoot] : [codePath, `${appRoot}/${codePath}`],
+    install: installOf(existing?.install),
+    installProject: installed
+      ? target.strategy === 'standalone'
+        ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install --python ${venvPython} --no-deps`
+        : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir --no-deps`
+      : undefined,
+    guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,
+    existing,
     entrypointJson: `[${command.map((part) => JSON.stringify(part)).join(', ')}]`,
     pythonPath,
     distributions,
@@ -102,7 +136,31 @@ export function view(answers: Answers): View {
   };
 }
 
-function render(template: string, data: View): string {
+/** A Python file without its module docstring, comments and blank lines, for python -c. */
+function compact(source: string): string {
+  return source
+    .replace(/^"{3}[\s\S]*?"{3}\n/, '')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+    .join('\n');
+}
+
+function installOf(install: Install | undefined): View['install'] {
+  if (!install) return { copies: [['requirements.txt', '/tmp/requirements.txt']], requirements: '/tmp/requirements.txt', sources: 'requirements.txt changes' };
+  if (install.kind === 'requirements') {
+    return {
+      copies: install.files.map((f) => [f, `/tmp/requirements/${f}`]),
+      requirements: '/tmp/requirements/requirements.txt',
+      sources: install.files.length > 1 ? `${install.files.join(', ')} change` : 'requirements.txt changes',
+    };
+  }
+  if (install.kind === 'pyproject') {
+    return { copies: [['pyproject.toml', '/tmp/pyproject/pyproject.toml']], pyproject: '/tmp/pyproject/pyproject.toml', sources: 'pyproject.toml changes' };
+  }
+  return { copies: [], sources: '' };
+}
+
+function render(template: string, data: View & { notes?: { detected: string[]; kept: string[] } }): string {
   const file = path.join(TEMPLATES_DIR, template);
   // cache: each template (and its includes) is compiled once per process.
   return ejs.render(readFileSync(file, 'utf8'), data, { filename: file, async: false, cache: true }) as string;
@@ -134,5 +192,19 @@ export function renderProject(answers: Answers): Map<string, string> {
     }
     files.set(v.entry.kind === 'module' ? `src/${parts.join('/')}/__main__.py` : `src/${parts.join('/')}.py`, app);
   }
+  return files;
+}
+
+/**
+ * The files added to an existing project: Dockerfile, Makefile, .dockerignore and DISTROLESS.md,
+ * nothing else (the runtime check is inlined in the Dockerfile).
+ */
+export function renderExisting(answers: Answers, existing: Existing, notes: { detected: string[]; kept: string[] }): Map<string, string> {
+  const v = { ...view(answers, existing), notes };
+  const files = new Map<string, string>();
+  files.set('Dockerfile', render('Dockerfile.ejs', v));
+  files.set('Makefile', render('Makefile.ejs', v));
+  files.set('.dockerignore', render('dockerignore-existing.ejs', v));
+  files.set('DISTROLESS.md', render('DISTROLESS.md.ejs', v));
   return files;
 }

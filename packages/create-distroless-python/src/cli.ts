@@ -19,6 +19,7 @@ const COMMAND_FLAGS = {
   interactive: { type: 'boolean', description: 'ask the questions (default: when stdin is a terminal)' },
   force: { type: 'boolean', description: 'overwrite existing files without asking' },
   'dry-run': { type: 'boolean', description: 'list what would be written, and write nothing' },
+  existing: { type: 'boolean', description: 'add the distroless build to an existing project in [directory] (default: .)' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
   version: { type: 'boolean', short: 'v', description: 'print the version' },
 } as const;
@@ -44,9 +45,12 @@ function usage(): string {
   const directory = QUESTIONS.find((q) => q.kind === 'argument')!;
   return [
     `Usage: ${BIN} [${directory.name}] [options]`,
+    `       ${BIN} --existing [${directory.name}] [options]`,
     '',
     'Writes a Python project that builds a small, shell-less, nonroot distroless image:',
     'src/app.py, requirements.txt, Dockerfile, Makefile, .dockerignore and README.md.',
+    'With --existing, adds Dockerfile, Makefile, .dockerignore and DISTROLESS.md to the project',
+    'in the directory instead, fitted to its requirements.txt or pyproject.toml; nothing of it changes.',
     '',
     'Arguments:',
     `  ${directory.name.padEnd(width)}${directory.description} (default: ${directory.default})`,
@@ -85,8 +89,11 @@ async function main(argv: string[]): Promise<void> {
   }
 
   // Everything given on the command line is checked before anything is asked or written.
-  const given: Partial<Record<keyof Answers, unknown>> = { directory: positionals[0] };
+  const given: Partial<Record<keyof Answers, unknown>> = { directory: positionals[0] ?? (values.existing ? '.' : undefined) };
   for (const q of QUESTIONS) if (q.kind === 'option') given[q.name] = values[q.name];
+  if (values.existing && given.deps !== undefined) {
+    fail("--deps: not used with --existing: the project's requirements.txt or pyproject.toml says what to install");
+  }
   let answers: Partial<Answers>;
   try {
     answers = parseGiven(given);
@@ -95,9 +102,10 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
 
-  const [{ createEnv }, { default: Generator }] = await Promise.all([
+  const [{ createEnv }, { default: AppGenerator }, { default: DockerGenerator }] = await Promise.all([
     import('yeoman-environment'),
     import('../../../src/generators/app/index.js'),
+    import('../../../src/generators/docker/index.js'),
   ]);
   const env = createEnv({ cwd: process.cwd(), skipInstall: true, force: Boolean(values.force) });
   // Errors are reported below in one line; drop yeoman's extra "An error occured while running <task>".
@@ -106,7 +114,8 @@ async function main(argv: string[]): Promise<void> {
   log.error = ((message: unknown, ...rest: unknown[]) =>
     /^An error occured while running /.test(String(message)) ? log : logError(message as string, ...(rest as string[]))) as typeof log.error;
   // The generator is bundled into this file; register the class itself, not a path to look up.
-  env.register(Generator, { namespace: 'distroless-python:app', resolved: fileURLToPath(import.meta.url) });
+  const namespace = values.existing ? 'distroless-python:docker' : 'distroless-python:app';
+  env.register(values.existing ? DockerGenerator : AppGenerator, { namespace, resolved: fileURLToPath(import.meta.url) });
 
   const target = answers.directory ? path.resolve(answers.directory) : undefined;
   const existed = target ? existsSync(target) : true;
@@ -117,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
     ),
   );
   try {
-    await env.run(['distroless-python:app'], generatorOptions);
+    await env.run([namespace], generatorOptions);
   } catch (error) {
     // A directory this run created but left empty (e.g. cancelled at a prompt) is removed.
     if (target && !existed && existsSync(target) && readdirSync(target).length === 0) rmSync(target, { recursive: true });

@@ -1,0 +1,185 @@
+/**
+ * `yo distroless-python:docker [directory]`: adds a distroless Dockerfile, Makefile, .dockerignore
+ * and DISTROLESS.md to an existing Python project, fitted to what is there (lib/detect), with
+ * the app generator's questions and templates. Never changes the project's own files: an
+ * existing Dockerfile is replaced only with --force, after a copy to Dockerfile.bak; an
+ * existing Makefile is never replaced.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Generator from 'yeoman-generator';
+import { detect, type Detection } from '../../lib/detect.js';
+import { QUESTIONS, ValidationError, checkCombination, parseGiven, pythonWarning, type Answers, type Question } from '../../lib/questions.js';
+import { TEMPLATES_DIR, projectName, renderExisting } from '../../lib/render.js';
+
+type Options = Generator['options'] &
+  Partial<Answers> & { yes?: boolean; interactive?: boolean; force?: boolean; 'dry-run'?: boolean };
+
+/** The app generator's questions that apply to an existing project (its dependencies are its own). */
+const ASKED = QUESTIONS.filter((q) => q.name !== 'deps');
+
+/** Files this generator may write, and those of them kept aside (as .bak) before --force replaces them. */
+const BACKED_UP = new Set(['Dockerfile', '.dockerignore']);
+
+export default class DistrolessPythonDockerGenerator extends Generator<Record<string, unknown>, Options> {
+  #given: Partial<Answers> = {};
+  #interactive = false;
+  #detection!: Detection;
+  answers!: Answers;
+
+  constructor(args?: string[], options?: Options) {
+    super(args ?? [], options as Options, { customInstallTask: true });
+    for (const q of ASKED) {
+      if (q.kind === 'argument') this.argument(q.name, { type: String, required: false, description: 'the existing project (default: .)' });
+      else this.option(q.name, { type: q.type === 'confirm' ? Boolean : String, description: q.description });
+    }
+    this.option('yes', { type: Boolean, alias: 'y', description: 'ask nothing: what was detected, else defaults' });
+    this.option('interactive', { type: Boolean, description: 'ask the questions (default: when stdin is a terminal)' });
+    this.option('dry-run', { type: Boolean, description: 'list what would be written, and write nothing' });
+    this.sourceRoot(TEMPLATES_DIR);
+  }
+
+  initializing(): void {
+    const given: Partial<Record<keyof Answers, unknown>> = {};
+    for (const q of ASKED) given[q.name] = (this.options as Partial<Answers>)[q.name];
+    this.#given = parseGiven({ ...given, directory: given.directory ?? '.' });
+    const target = this.#target();
+    if (!existsSync(target) || !statSync(target).isDirectory()) {
+      throw new ValidationError('directory', `'${this.#given.directory}' is not an existing project directory`);
+    }
+    this.#detection = detect(target);
+  }
+
+  async prompting(): Promise<void> {
+    const d = this.#detection;
+    this.#interactive = !this.options.yes && (this.options.interactive ?? Boolean(process.stdin.isTTY));
+    for (const line of this.#found()) this.log(`found: ${line}`);
+    for (const problem of d.problems) this.log(`note: ${problem}`);
+    const detected: Partial<Answers> = { python: d.python?.value, entrypoint: d.entrypoint?.value };
+    const answers: Partial<Answers> = { directory: this.#given.directory, deps: [] };
+    for (const q of ASKED.filter((x) => x.kind === 'option')) {
+      const given = this.#given[q.name];
+      const fallback = detected[q.name] ?? q.defaultFor?.(answers) ?? q.default;
+      if (q.name === 'entrypoint' && given === undefined && detected.entrypoint === undefined && !this.#interactive) {
+        throw new ValidationError('--entrypoint', 'none found (no [project.scripts], __main__.py, main.py, app.py or Dockerfile CMD); give one');
+      }
+      if (q.name === 'entrypoint' && typeof fallback === 'string') {
+        try {
+          q.parse(fallback);
+        } catch (error) {
+          if (!(error instanceof ValidationError) || given !== undefined) throw error;
+          throw new ValidationError('--entrypoint', `found '${fallback}', which is not usable: ${error.rule}; give one`);
+        }
+      }
+      (answers as Record<string, unknown>)[q.name] =
+        given !== undefined ? given : this.#interactive && q.ask !== false ? await this.#ask(q, fallback as never, answers) : fallback;
+    }
+    checkCombination(answers);
+    const warning = pythonWarning(answers.python!);
+    if (warning) this.log(`warning: ${warning}`);
+    this.answers = answers as Answers;
+  }
+
+  writing(): void {
+    const target = this.#target();
+    const { files, kept } = this.#render();
+    const differing = [...files.keys()].filter((file) => existsSync(path.join(target, file)) && readFileSync(path.join(target, file), 'utf8') !== files.get(file));
+    if (this.options['dry-run']) {
+      for (const [file] of files) {
+        const status = !existsSync(path.join(target, file)) ? 'would create' : differing.includes(file) ? (BACKED_UP.has(file) ? 'would replace' : 'would overwrite') : 'unchanged';
+        this.log(`${status.padEnd(16)}${path.join(this.answers.directory, file)}`);
+      }
+      for (const line of kept) this.log(`kept            ${line}`);
+      return;
+    }
+    if (differing.length && !this.options.force) {
+      throw new ValidationError(
+        'directory',
+        `${this.answers.directory} already has ${differing.join(', ')}; nothing was written (--force replaces them, keeping ${differing.filter((f) => BACKED_UP.has(f)).map((f) => `${f}.bak`).join(', ') || 'no copy'})`,
+      );
+    }
+    this.destinationRoot(target);
+    for (const file of differing.filter((f) => BACKED_UP.has(f))) {
+      this.fs.write(this.destinationPath(`${file}.bak`), readFileSync(path.join(target, file), 'utf8'));
+    }
+    for (const [file, content] of files) this.fs.write(this.destinationPath(file), content);
+  }
+
+  end(): void {
+    if (this.options['dry-run']) return void this.log('Dry run: nothing was written.');
+    const relative = path.relative(process.cwd(), this.destinationRoot());
+    this.log('');
+    this.log(`Added a distroless build to ${projectName(this.answers.directory)}; see DISTROLESS.md.`);
+    this.log('');
+    this.log('Next steps:');
+    if (relative) this.log(`  cd ${relative}`);
+    this.log(`  docker build -t ${projectName(this.answers.directory)} .`);
+  }
+
+  #target(): string {
+    return path.resolve(this.contextRoot, this.#given.directory ?? '.');
+  }
+
+  /** What was detected, as shown to the user and recorded in DISTROLESS.md. */
+  #found(): string[] {
+    const d = this.#detection;
+    const lines: string[] = [];
+    const install = d.install;
+    if (install.kind === 'requirements') {
+      const includes = install.files.slice(1);
+      lines.push(
+        `dependencies: requirements.txt (${install.count} requirement${install.count === 1 ? '' : 's'}${install.hashes ? ', hash-checked' : ''}${includes.length ? `; includes ${includes.join(', ')}` : ''})`,
+      );
+    } else if (install.kind === 'pyproject') {
+      lines.push(`dependencies: pyproject.toml [project].dependencies (${install.dependencies.length})${install.project ? '; the project is installed too' : ''}`);
+    } else {
+      lines.push('dependencies: none found (no requirements.txt or pyproject.toml)');
+    }
+    if (d.python) lines.push(`Python ${d.python.value}: from ${d.python.from}`);
+    if (d.entrypoint) lines.push(`entrypoint ${d.entrypoint.value}: from ${d.entrypoint.from}`);
+    return lines;
+  }
+
+  #render(): { files: Map<string, string>; kept: string[] } {
+    const target = this.#target();
+    const entry = this.answers.entrypoint.split(':')[0].split('.')[0];
+    const codeRoot = !this.answers.entrypoint.endsWith('.py') && existsSync(path.join(target, 'src', entry)) ? 'src' : '.';
+    const kept: string[] = [];
+    const ours = renderExisting(this.answers, { install: this.#detection.install, codeRoot }, { detected: [], kept: [] });
+    if (this.#detection.makefileTargets) {
+      const clash = [...ours.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => this.#detection.makefileTargets!.includes(t));
+      kept.push(`Makefile: yours is kept${clash.length ? `; its targets ${clash.join(', ')} clash with distroless-python's` : ''}. The docker commands in DISTROLESS.md do what make build and make run would.`);
+    }
+    if (this.#detection.dockerfile) {
+      kept.push(this.options.force ? 'Dockerfile: yours was saved as Dockerfile.bak.' : 'Dockerfile: yours is replaced only with --force, after a copy to Dockerfile.bak.');
+    }
+    const files = renderExisting(this.answers, { install: this.#detection.install, codeRoot }, { detected: this.#found(), kept });
+    if (this.#detection.makefileTargets) files.delete('Makefile');
+    for (const line of kept.filter((l) => l.startsWith('Makefile'))) this.log(`note: ${line}`);
+    return { files, kept };
+  }
+
+  async #ask<K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers>): Promise<Answers[K]> {
+    const prompt = {
+      type: q.type,
+      name: q.name,
+      message: q.message,
+      default: q.format ? q.format(fallback) : fallback,
+      ...(q.choices ? { choices: q.choices(earlier) } : {}),
+      ...(q.type === 'input'
+        ? {
+            validate: (input: string) => {
+              try {
+                q.parse(input);
+                return true;
+              } catch (error) {
+                return error instanceof ValidationError ? error.rule : String(error);
+              }
+            },
+          }
+        : {}),
+    };
+    const reply = await this.prompt<Record<string, unknown>>([prompt as never]);
+    return q.parse(reply[q.name]);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * What an existing Python project already says about itself: where its dependencies are, which
+ * Python it wants and how it starts. Each finding names its source, to be shown to the user as
+ * the proposed answer. Reads files only; never changes them.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { satisfies } from '@renovatebot/pep440';
+import { DockerfileParser } from 'dockerfile-ast';
+import { parsePipRequirementsLine } from 'pip-requirements-js';
+import { parse as parseToml } from 'smol-toml';
+import { DEFAULT_PYTHON, PYTHON_VERSIONS, findVersion } from './catalogue.js';
+
+/** How the build stage installs the dependencies. */
+export type Install =
+  /** requirements.txt as the install input, with every file it includes (-r, -c) copied beside it. */
+  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number }
+  /** [project].dependencies from pyproject.toml; `project`: also install the project itself (it has a build system). */
+  | { kind: 'pyproject'; dependencies: string[]; project: boolean }
+  | { kind: 'none' };
+
+export interface Finding<T> {
+  value: T;
+  /** Where it was found, e.g. ".python-version" or "pyproject.toml [project.scripts] serve". */
+  from: string;
+}
+
+export interface Detection {
+  install: Install;
+  python?: Finding<string>;
+  entrypoint?: Finding<string>;
+  /** Things found that could not be used, each a sentence. */
+  problems: string[];
+  /** The project's own Dockerfile, when it has one. */
+  dockerfile: boolean;
+  /** Targets of the project's own Makefile, when it has one. */
+  makefileTargets?: string[];
+}
+
+const read = (dir: string, file: string): string | undefined => {
+  const full = path.join(dir, file);
+  return existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
+};
+
+/** Logical lines of a requirements file: continuations joined, comments dropped. */
+function logicalLines(text: string): string[] {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter(Boolean);
+}
+
+/** requirements.txt and everything it includes, relative to the project; refuses paths outside it. */
+function requirementsInstall(dir: string, problems: string[]): Install | undefined {
+  if (read(dir, 'requirements.txt') === undefined) return undefined;
+  const files: string[] = [];
+  let hashes = false;
+  let count = 0;
+  const visit = (file: string): void => {
+    if (files.includes(file)) return;
+    const text = read(dir, file);
+    if (text === undefined) return void problems.push(`${file}, included by a requirements file, does not exist`);
+    files.push(file);
+    for (const line of logicalLines(text)) {
+      const include = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)$/.exec(line);
+      if (include) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), include[1]));
+        if (target.startsWith('..') || path.isAbsolute(target)) problems.push(`${file} includes ${include[1]}, outside the project: not copied`);
+        else visit(target);
+        continue;
+      }
+      if (line.startsWith('-')) continue; // pip options (index URLs, ...): pip reads them from the file itself
+      if (/--hash[=\s]/.test(line)) hashes = true;
+      const requirement = line.replace(/\s--hash[=\s]\S+/g, '').trim();
+      try {
+        if (parsePipRequirementsLine(requirement)) count++;
+      } catch {
+        problems.push(`${file}: '${requirement}' is not a requirement pip-requirements-js can read; pip will decide`);
+      }
+    }
+  };
+  visit('requirements.txt');
+  return { kind: 'requirements', files, hashes, count };
+}
+
+interface Pyproject {
+  project?: { dependencies?: string[]; scripts?: Record<string, string>; 'requires-python'?: string };
+  'build-system'?: unknown;
+}
+
+function pyproject(dir: string, problems: string[]): Pyproject | undefined {
+  const text = read(dir, 'pyproject.toml');
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text) as Pyproject;
+  } catch (error) {
+    problems.push(`pyproject.toml does not parse: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+/** A catalogue version from a version text (3.11, 3.11.4, python3.11), or a problem. */
+function toCatalogue(text: string, from: string, problems: string[]): Finding<string> | undefined {
+  const match = /(\d+)\.(\d+)/.exec(text);
+  const version = match ? `${match[1]}.${match[2]}` : undefined;
+  if (version && findVersion(version)) return { value: version, from };
+  const offered = PYTHON_VERSIONS.map((v) => v.version).join(', ');
+  problems.push(`${from} asks for '${text.trim()}', which is not offered (offered: ${offered})`);
+  return undefined;
+}
+
+function detectPython(dir: string, project: Pyproject | undefined, problems: string[]): Finding<string> | undefined {
+  const pinned = read(dir, '.python-version')?.split('\n')[0].trim();
+  if (pinned) {
+    const found = toCatalogue(pinned, '.python-version', problems);
+    if (found) return found;
+  }
+  const requires = project?.project?.['requires-python'];
+  if (requires) {
+    // The default if it satisfies the range, else the newest offered version that does.
+    const candidates = [DEFAULT_PYTHON, ...PYTHON_VERSIONS.map((v) => v.version).reverse()];
+    const version = candidates.find((v) => satisfies(`${v}.0`, requires) || satisfies(`${v}.99`, requires));
+    if (version) return { value: version, from: `pyproject.toml requires-python ${requires}` };
+    problems.push(`pyproject.toml requires-python ${requires} matches no offered version`);
+  }
+  const dockerfile = read(dir, 'Dockerfile');
+  if (dockerfile) {
+    const image = DockerfileParser.parse(dockerfile)
+      .getFROMs()
+      .map((f) => f.getImageName() ?? '')
+      .find((name) => /(^|\/)python$/.test(name.split(':')[0]) || /(^|\/)python3?[.-]?\d/.test(name));
+    const from = DockerfileParser.parse(dockerfile)
+      .getFROMs()
+      .find((f) => f.getImageName() === image);
+    if (image && from) return toCatalogue(`${from.getImageTag() ?? ''} ${image}`, `Dockerfile FROM ${image}${from.getImageTag() ? `:${from.getImageTag()}` : ''}`, problems);
+  }
+  return undefined;
+}
+
+/** Package directories with a __main__.py, under src/ or at the top. */
+function mainPackage(dir: string): Finding<string> | undefined {
+  for (const base of ['src', '.']) {
+    const root = path.join(dir, base);
+    if (!existsSync(root) || !statSync(root).isDirectory()) continue;
+    // Sorted, for a stable choice when there are several.
+    for (const name of readdirSync(root).sort()) {
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && existsSync(path.join(root, name, '__main__.py'))) {
+        return { value: name, from: `${path.posix.join(base === '.' ? '' : base, name, '__main__.py')}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function detectEntrypoint(dir: string, project: Pyproject | undefined): Finding<string> | undefined {
+  const scripts = Object.entries(project?.project?.scripts ?? {});
+  if (scripts.length > 0) {
+    const [name, target] = scripts[0];
+    return { value: target.replace(/\s+/g, '').replace(/\[.*\]$/, ''), from: `pyproject.toml [project.scripts] ${name}` };
+  }
+  const main = mainPackage(dir);
+  if (main) return main;
+  for (const file of ['main.py', 'app.py', 'src/main.py', 'src/app.py']) {
+    if (read(dir, file) !== undefined) return { value: file, from: file };
+  }
+  const dockerfile = read(dir, 'Dockerfile');
+  if (dockerfile) {
+    const parsed = DockerfileParser.parse(dockerfile);
+    for (const instruction of [...parsed.getENTRYPOINTs(), ...parsed.getCMDs()].reverse()) {
+      const content = instruction.getArgumentsContent() ?? '';
+      let words: string[];
+      try {
+        words = JSON.parse(content) as string[];
+      } catch {
+        words = content.split(/\s+/);
+      }
+      const script = words.find((w) => w.endsWith('.py'));
+      const module = words[words.indexOf('-m') + 1];
+      if (script) return { value: script.replace(/^\/app\//, '').replace(/^\.\//, ''), from: `Dockerfile ${instruction.getKeyword()}` };
+      if (words.includes('-m') && module) return { value: module, from: `Dockerfile ${instruction.getKeyword()}` };
+    }
+  }
+  return undefined;
+}
+
+export function detect(dir: string): Detection {
+  const problems: string[] = [];
+  const project = pyproject(dir, problems);
+  const install: Install =
+    requirementsInstall(dir, problems) ??
+    (project?.project
+      ? { kind: 'pyproject', dependencies: project.project.dependencies ?? [], project: project['build-system'] !== undefined }
+      : { kind: 'none' });
+  const makefile = read(dir, 'Makefile');
+  return {
+    install,
+    python: detectPython(dir, project, problems),
+    entrypoint: detectEntrypoint(dir, project),
+    problems,
+    dockerfile: read(dir, 'Dockerfile') !== undefined,
+    makefileTargets: makefile === undefined ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Converting existing projects (`create-distroless-python --existing`, `yo distroless-python:docker`):
+ * what is detected in five realistic fixtures, what is written, and that every file of the
+ * user's is byte-identical afterwards.
+ */
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DockerfileParser } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+import { describe, expect, it } from 'vitest';
+import helpers from 'yeoman-test';
+import { detect } from '../lib/detect.js';
+import { ROOT, runBin, snapshot } from './helpers.js';
+
+const FIXTURES = path.join(ROOT, 'test/fixtures/existing');
+const ADDED = ['.dockerignore', 'DISTROLESS.md', 'Dockerfile', 'Makefile'];
+
+/** A fresh copy of a fixture, and its files before anything ran. */
+function copy(name: string): { dir: string; before: Record<string, string> } {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-existing-')), name);
+  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return { dir, before: snapshot(dir) };
+}
+
+/** The user's files after a run: everything that was there before, as it is now. */
+function userFiles(dir: string, before: Record<string, string>): Record<string, string> {
+  const now = snapshot(dir);
+  return Object.fromEntries(Object.keys(before).map((f) => [f, now[f]]));
+}
+
+const CASES = [
+  {
+    fixture: 'hashed-requirements',
+    found: [
+      'found: dependencies: requirements.txt (2 requirements, hash-checked; includes requirements/base.txt)',
+      'found: Python 3.13: from .python-version',
+      'found: entrypoint app.py: from app.py',
+    ],
+    dockerfile: [
+      'COPY requirements.txt /tmp/requirements/requirements.txt\n',
+      'COPY requirements/base.txt /tmp/requirements/requirements/base.txt\n',
+      'install --no-cache-dir --requirement /tmp/requirements/requirements.txt\n',
+      'ENTRYPOINT ["/opt/venv/bin/python", "/app/app.py"]',
+    ],
+  },
+  {
+    fixture: 'pyproject-package',
+    found: [
+      'found: dependencies: pyproject.toml [project].dependencies (1); the project is installed too',
+      'found: Python 3.13: from pyproject.toml requires-python >=3.11',
+      'found: entrypoint tool.cli:main: from pyproject.toml [project.scripts] tool',
+    ],
+    dockerfile: [
+      'COPY pyproject.toml /tmp/pyproject/pyproject.toml\n',
+      'install --no-cache-dir --no-deps /tmp/project \\\n',
+      'ENTRYPOINT ["/opt/venv/bin/python", "-c", "import sys; from tool.cli import main; sys.exit(main())"]',
+    ],
+  },
+  {
+    fixture: 'src-layout',
+    found: ['found: dependencies: requirements.txt (1 requirement)', 'found: entrypoint service: from src/service/__main__.py'],
+    dockerfile: ['PYTHONPATH=/app/src', 'ENTRYPOINT ["/opt/venv/bin/python", "-m", "service"]'],
+  },
+  {
+    fixture: 'flat-main',
+    found: ['found: dependencies: requirements.txt (2 requirements)', 'found: entrypoint main.py: from main.py'],
+    dockerfile: ['ENTRYPOINT ["/opt/venv/bin/python", "/app/main.py"]'],
+  },
+];
+
+describe('an existing project', () => {
+  it.each(CASES)('$fixture: detects, writes the four files, leaves every file of its own as it was', ({ fixture, found, dockerfile }) => {
+    const { dir, before } = copy(fixture);
+    const r = runBin(['--existing', dir, '--yes'], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    for (const line of found) expect(r.stderr).toContain(`${line}\n`);
+    const after = snapshot(dir);
+    expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual(ADDED);
+    expect(userFiles(dir, before)).toEqual(before);
+    expect(validate(after.Dockerfile)).toEqual([]);
+    for (const text of dockerfile) expect(after.Dockerfile).toContain(text);
+    expect(DockerfileParser.parse(after.Dockerfile).getFROMs().map((f) => f.getImageName())).toEqual(['${BUILDER_IMAGE}', '${RUNTIME_IMAGE}', '${RUNTIME_IMAGE}']);
+    // The runtime check is inline: nothing but the four files is added.
+    expect(after.Dockerfile).toMatch(/^RUN \["\/usr\/bin\/python3", "-c", "import ctypes\\n/m);
+    expect(after['DISTROLESS.md']).toContain(found[0].replace('found: ', '- '));
+  });
+
+  it('old-dockerfile: Python and entrypoint from its Dockerfile; kept without --force, saved as .bak with it; its Makefile never touched', () => {
+    const { dir, before } = copy('old-dockerfile');
+    const refused = runBin(['--existing', dir, '--yes'], path.dirname(dir));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('found: Python 3.11: from Dockerfile FROM python:3.11-slim\n');
+    expect(refused.stderr).toContain('found: entrypoint server.py: from Dockerfile CMD\n');
+    expect(refused.stderr).toContain("note: Makefile: yours is kept; its targets run clash with distroless-python's.");
+    expect(refused.stderr).toMatch(/error: directory: \S+ already has Dockerfile; nothing was written \(--force replaces them, keeping Dockerfile.bak\)\n$/);
+    expect(snapshot(dir)).toEqual(before);
+
+    const forced = runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir));
+    expect(forced.status, forced.stderr).toBe(0);
+    const after = snapshot(dir);
+    expect(after['Dockerfile.bak']).toBe(before.Dockerfile);
+    expect(after.Makefile).toBe(before.Makefile);
+    expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual(['.dockerignore', 'DISTROLESS.md', 'Dockerfile.bak']);
+    const { Dockerfile: _replaced, ...rest } = before;
+    expect(userFiles(dir, rest)).toEqual(rest);
+    expect(after.Dockerfile).toContain('uv python install --compile-bytecode 3.11');
+    expect(after.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "/app/server.py"]');
+    expect(after['DISTROLESS.md']).toContain('Dockerfile: yours was saved as Dockerfile.bak.');
+  });
+
+  it('flags override what was detected; --deps is refused, the project says what to install', () => {
+    const { dir } = copy('flat-main');
+    const r = runBin(['--existing', dir, '--yes', '--python', '3.12', '--no-nonroot', '--dry-run'], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/would create {4}\S*flat-main\/Dockerfile\n/);
+    const deps = runBin(['--existing', dir, '--yes', '--deps', 'emoji'], path.dirname(dir));
+    expect(deps.status).toBe(1);
+    expect(deps.stderr).toBe("error: --deps: not used with --existing: the project's requirements.txt or pyproject.toml says what to install\n");
+  });
+
+  it('a project with no entrypoint to find asks for one', () => {
+    const empty = path.join(mkdtempSync(path.join(tmpdir(), 'dp-empty-')), 'empty');
+    mkdirSync(empty);
+    const none = runBin(['--existing', empty, '--yes'], tmpdir());
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('error: --entrypoint: none found (no [project.scripts], __main__.py, main.py, app.py or Dockerfile CMD); give one\n');
+    expect(snapshot(empty)).toEqual({});
+  });
+
+  it('yo distroless-python:docker runs the same subgenerator', async () => {
+    const { dir, before } = copy('src-layout');
+    await helpers
+      .run(path.join(ROOT, 'generators/docker/index.js'), { namespace: 'distroless-python:docker' })
+      .cd(path.dirname(dir))
+      .withArguments([path.basename(dir)])
+      .withOptions({ yes: true });
+    const after = snapshot(dir);
+    expect(after.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "service"]');
+    expect(userFiles(dir, before)).toEqual(before);
+  });
+
+  it('detect() lists requirements.txt with its includes, and sees the hashes', () => {
+    const d = detect(path.join(FIXTURES, 'hashed-requirements'));
+    expect(d.install).toEqual({ kind: 'requirements', files: ['requirements.txt', 'requirements/base.txt'], hashes: true, count: 2 });
+    expect(d.problems).toEqual([]);
+  });
+});
