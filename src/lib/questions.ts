@@ -367,3 +367,29 @@ export function parseGiven(given: Partial<Record<keyof Answers, unknown>>): Part
   checkCombination(answers);
   return answers;
 }
+
+/**
+ * The inquirer prompt for a question: its default shown as text, its choices given the earlier
+ * answers, and (for text input) the same validation as the flag, re-asking with the rule.
+ */
+export function promptFor<K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers>): Record<string, unknown> {
+  return {
+    type: q.type,
+    name: q.name,
+    message: q.message,
+    default: q.format ? q.format(fallback) : fallback,
+    ...(q.choices ? { choices: q.choices(earlier) } : {}),
+    ...(q.type === 'input'
+      ? {
+          validate: (input: string) => {
+            try {
+              checkCombination({ ...earlier, [q.name]: q.parse(input) });
+              return true;
+            } catch (error) {
+              return error instanceof ValidationError ? error.rule : String(error);
+            }
+          },
+        }
+      : {}),
+  };
+}

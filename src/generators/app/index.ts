@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { findTarget } from '../../lib/catalogue.js';
-import { QUESTIONS, ValidationError, checkCombination, parseGiven, pythonWarning, type Answers, type ProjectAnswers, type Question } from '../../lib/questions.js';
+import { QUESTIONS, ValidationError, checkCombination, parseGiven, promptFor, pythonWarning, type Answers, type ProjectAnswers, type Question } from '../../lib/questions.js';
 import { TEMPLATES_DIR, projectName, renderProject, view } from '../../lib/render.js';
 
 export type GeneratorOptions = Generator['options'] &
@@ -142,27 +142,8 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
   }
 
   async #ask<K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers>): Promise<Answers[K]> {
-    const prompt = {
-      type: q.type,
-        name: q.name,
-        message: q.message,
-        default: q.format ? q.format(fallback) : fallback,
-        ...(q.choices ? { choices: q.choices(earlier) } : {}),
-        ...(q.type === 'input'
-          ? {
-              validate: (input: string) => {
-                try {
-                  checkCombination({ ...earlier, [q.name]: q.parse(input) });
-                  return true;
-                } catch (error) {
-                  return error instanceof ValidationError ? error.rule : String(error);
-                }
-              },
-            }
-          : {}),
-    };
     // One prompt of the question's type; inquirer's typings want the type narrowed statically.
-    const reply = await this.prompt<Record<string, unknown>>([prompt as never]);
+    const reply = await this.prompt<Record<string, unknown>>([promptFor(q, fallback, earlier) as never]);
     return q.parse(reply[q.name]);
   }
 

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { detect, type Detection } from '../../lib/detect.js';
-import { QUESTIONS, ValidationError, checkCombination, parseGiven, pythonWarning, type Answers, type Question } from '../../lib/questions.js';
+import { QUESTIONS, ValidationError, checkCombination, parseGiven, promptFor, pythonWarning, type Answers, type Question } from '../../lib/questions.js';
 import { TEMPLATES_DIR, projectName, renderExisting } from '../../lib/render.js';
 
 type Options = Generator['options'] &
@@ -160,26 +160,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
   }
 
   async #ask<K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers>): Promise<Answers[K]> {
-    const prompt = {
-      type: q.type,
-      name: q.name,
-      message: q.message,
-      default: q.format ? q.format(fallback) : fallback,
-      ...(q.choices ? { choices: q.choices(earlier) } : {}),
-      ...(q.type === 'input'
-        ? {
-            validate: (input: string) => {
-              try {
-                q.parse(input);
-                return true;
-              } catch (error) {
-                return error instanceof ValidationError ? error.rule : String(error);
-              }
-            },
-          }
-        : {}),
-    };
-    const reply = await this.prompt<Record<string, unknown>>([prompt as never]);
+    // One prompt of the question's type; inquirer's typings want the type narrowed statically.
+    const reply = await this.prompt<Record<string, unknown>>([promptFor(q, fallback, earlier) as never]);
     return q.parse(reply[q.name]);
   }
 }
