@@ -3,7 +3,7 @@
  * re-ask after an invalid one, and Ctrl-C cancels with exit 130 and nothing on disk.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ function tmux(...args: string[]): string {
 
 /** Starts the bin in a detached 120x40 terminal; the shell line prints its exit code. */
 function start(cwd: string, args: string[] = []): string {
-  const name = `dp-${path.basename(cwd)}`;
+  const name = `dp-${path.basename(cwd)}-${sessions.length}`;
   sessions.push(name);
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', cwd, `${quoted}; echo "EXIT=$?"; sleep 60`);
@@ -67,6 +67,30 @@ describe.skipIf(!hasTmux)('in a terminal', () => {
     expect(files['requirements.txt']).toMatch(/\nemoji\nmarkupsafe\n$/);
     expect(files.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "svc.main"]');
     expect(files.Dockerfile).not.toMatch(/^USER/m);
+  });
+
+  it('asks before overwriting a changed file, and keeps it on no', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dp-tty-'));
+    const t0 = start(cwd, ['app', '--yes']);
+    expect(await waitFor(t0, /EXIT=\d+/)).toContain('EXIT=0');
+    writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
+    const t = start(cwd, ['app', '--deps', 'requests']);
+    // --deps is given, so it is not asked; the recorded answers are the defaults.
+    for (const p of ['Python version', 'Run as the nonroot user', 'Entrypoint']) {
+      await waitFor(t, `? ${p}`);
+      keys(t, 'Enter');
+    }
+    await waitFor(t, 'Overwrite app/Makefile?');
+    keys(t, 'n', 'Enter');
+    for (let i = 0; i < 3; i++) {
+      const s = await waitFor(t, /Overwrite app\/(requirements\.txt|src\/app\.py)\?|EXIT=\d+/);
+      if (/EXIT=/.test(s)) break;
+      keys(t, 'y', 'Enter');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(await waitFor(t, /EXIT=\d+/)).toContain('EXIT=0');
+    expect(readFileSync(path.join(cwd, 'app/Makefile'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
   });
 
   it.each(['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint'])(
