@@ -118,6 +118,14 @@ describe('create-distroless-python', () => {
     expect(r.stderr.split('\n')[0]).toBe('note: app exists and is not empty: files in it are only replaced with --force or your yes for each');
   });
 
+  it('a prompt whose stdin is closed cancels with exit 130 and leaves nothing behind', () => {
+    const cwd = fresh();
+    const r = runBin(['app', '--interactive'], cwd);
+    expect(r.status).toBe(130);
+    expect(r.stderr).toMatch(/error: cancelled\n$/);
+    expect(snapshot(cwd)).toEqual({});
+  });
+
   it('refuses a directory that is a file', () => {
     const cwd = fresh();
     writeFileSync(path.join(cwd, 'my-app'), 'mine');
