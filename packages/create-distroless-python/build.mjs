@@ -63,7 +63,12 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   // fly-import installs generators from npm at run time, which this bin never does; it would
   // pull npm's installer into the bundle.
-  alias: { 'fly-import': path.join(here, 'src/stubs/fly-import.ts') },
+  // chardet and iconv-lite serve only inquirer's editor prompt, which this bin never shows.
+  alias: {
+    'fly-import': path.join(here, 'src/stubs/fly-import.ts'),
+    chardet: path.join(here, 'src/stubs/editor-encoding.ts'),
+    'iconv-lite': path.join(here, 'src/stubs/editor-encoding.ts'),
+  },
   plugins: [inlinePackageJson],
   logLevel: 'warning',
 });
