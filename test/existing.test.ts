@@ -1,6 +1,6 @@
 /**
  * Converting existing projects (`create-distroless-python --existing`, `yo distroless-python:docker`):
- * what is detected in five realistic fixtures, what is written, and that every file of the
+ * what is detected in six realistic fixtures, what is written, and that every file of the
  * user's is byte-identical afterwards.
  */
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -63,6 +63,17 @@ const CASES = [
     dockerfile: ['PYTHONPATH=/app/src', 'ENTRYPOINT ["/opt/venv/bin/python", "-m", "service"]'],
   },
   {
+    fixture: 'uv-lock-project',
+    found: ['found: dependencies: uv.lock (1 locked packages, exported frozen with their hashes)', 'found: Python 3.13: from pyproject.toml requires-python >=3.13', 'found: entrypoint main.py: from main.py'],
+    dockerfile: [
+      'ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.12.5\n',
+      'COPY uv.lock /tmp/pyproject/uv.lock\n',
+      'COPY --from=uv /uv /bin/uv\n',
+      'uv export --frozen --no-dev --no-emit-project --project /tmp/pyproject --output-file /tmp/requirements.txt',
+      'install --no-cache-dir --require-hashes --requirement /tmp/requirements.txt\n',
+    ],
+  },
+  {
     fixture: 'flat-main',
     found: ['found: dependencies: requirements.txt (2 requirements)', 'found: entrypoint main.py: from main.py'],
     dockerfile: ['ENTRYPOINT ["/opt/venv/bin/python", "/app/main.py"]'],
@@ -80,7 +91,8 @@ describe('an existing project', () => {
     expect(userFiles(dir, before)).toEqual(before);
     expect(validate(after.Dockerfile)).toEqual([]);
     for (const text of dockerfile) expect(after.Dockerfile).toContain(text);
-    expect(DockerfileParser.parse(after.Dockerfile).getFROMs().map((f) => f.getImageName())).toEqual(['${BUILDER_IMAGE}', '${RUNTIME_IMAGE}', '${RUNTIME_IMAGE}']);
+    const froms = DockerfileParser.parse(after.Dockerfile).getFROMs().map((f) => f.getImageName());
+    expect(froms).toEqual([...(fixture === 'uv-lock-project' ? ['${UV_IMAGE}'] : []), '${BUILDER_IMAGE}', '${RUNTIME_IMAGE}', '${RUNTIME_IMAGE}']);
     // The runtime check is inline: nothing but the four files is added.
     expect(after.Dockerfile).toMatch(/^RUN \["\/usr\/bin\/python3", "-c", "import ctypes\\n/m);
     expect(after['DISTROLESS.md']).toContain(found[0].replace('found: ', '- '));

@@ -85,7 +85,9 @@ export interface Family {
 
 const NONROOT = '65532:65532';
 const DISTROLESS_TAGS: Tags = { root: 'latest', nonroot: 'nonroot', debug: 'debug', debugNonroot: 'debug-nonroot' };
-const UV = { image: 'ghcr.io/astral-sh/uv:0.12.5', installDir: '/opt/python' };
+/** uv, pinned: installs standalone Pythons, and exports uv.lock files of existing projects. */
+export const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.12.5';
+const UV = { image: UV_IMAGE, installDir: '/opt/python' };
 const venv = (version: string) => ({ venv: '/opt/venv', sitePackages: `/opt/venv/lib/python${version}/site-packages` });
 
 /** Debian's Python in gcr.io/distroless/python3-debian13, built in the official slim image of the same Debian. */

@@ -17,6 +17,8 @@ export type Install =
   | { kind: 'requirements'; files: string[]; hashes: boolean; count: number }
   /** [project].dependencies from pyproject.toml; `project`: also install the project itself (it has a build system). */
   | { kind: 'pyproject'; dependencies: string[]; project: boolean }
+  /** uv.lock, exported frozen with its hashes by uv in the build stage; `project` as above. */
+  | { kind: 'uv-lock'; packages: number; project: boolean }
   | { kind: 'none' };
 
 export interface Finding<T> {
@@ -82,6 +84,18 @@ function requirementsInstall(dir: string, problems: string[]): Install | undefin
   };
   visit('requirements.txt');
   return { kind: 'requirements', files, hashes, count };
+}
+
+/** uv.lock's registry packages (what an export pins), or undefined when it does not parse. */
+function uvLockInstall(text: string, project: Pyproject, problems: string[]): Install | undefined {
+  try {
+    const lock = parseToml(text) as { package?: { source?: Record<string, unknown> }[] };
+    const packages = (lock.package ?? []).filter((p) => p.source && 'registry' in p.source).length;
+    return { kind: 'uv-lock', packages, project: project['build-system'] !== undefined };
+  } catch (error) {
+    problems.push(`uv.lock does not parse: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
 }
 
 interface Pyproject {
@@ -187,8 +201,10 @@ function detectEntrypoint(dir: string, project: Pyproject | undefined): Finding<
 export function detect(dir: string): Detection {
   const problems: string[] = [];
   const project = pyproject(dir, problems);
+  const lock = project?.project ? read(dir, 'uv.lock') : undefined;
   const install: Install =
     requirementsInstall(dir, problems) ??
+    (lock !== undefined ? uvLockInstall(lock, project!, problems) : undefined) ??
     (project?.project
       ? { kind: 'pyproject', dependencies: project.project.dependencies ?? [], project: project['build-system'] !== undefined }
       : { kind: 'none' });

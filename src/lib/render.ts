@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { catalogueTable, findTarget, type Target } from './catalogue.js';
+import { UV_IMAGE, catalogueTable, findTarget, type Target } from './catalogue.js';
 import type { Install } from './detect.js';
 import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
 
@@ -34,7 +34,9 @@ export interface View {
   /** The COPY of the code in the build stage: source in the context, destination. */
   codeCopy: [string, string];
   /** How the dependencies get into the venv: files copied first, and what pip (or uv) reads. */
-  install: { copies: [string, string][]; requirements?: string; pyproject?: string; sources: string };
+  install: { copies: [string, string][]; requirements?: string; pyproject?: string; uvExport?: string; sources: string };
+  /** The uv image, when the build stage uses uv (standalone Python, or exporting a uv.lock). */
+  uvImage?: string;
   /** For an existing project with a build system: the command that installs it (without its dependencies). */
   installProject?: string;
   /** For an existing project: the runtime check as a JSON string for python -c (no file is added to it). */
@@ -96,7 +98,7 @@ export function view(answers: Answers, existing?: Existing): View {
     // What a console script's wrapper does, without depending on one being installed.
     command = [venvPython, '-c', `import sys; from ${entry.module} import ${entry.function}; sys.exit(${entry.function}())`];
   }
-  const installed = existing?.install.kind === 'pyproject' && existing.install.project;
+  const installed = (existing?.install.kind === 'pyproject' || existing?.install.kind === 'uv-lock') && existing.install.project;
   if (existing) {
     // An existing project is copied whole; its packages are found where they are, or installed.
     codePath = '.';
@@ -120,6 +122,7 @@ export function view(answers: Answers, existing?: Existing): View {
     codePath,
     codeCopy: existing ? ['.', appRoot] : [codePath, `${appRoot}/${codePath}`],
     install: installOf(existing?.install),
+    uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' ? UV_IMAGE : undefined),
     installProject: installed
       ? target.strategy === 'standalone'
         ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install --python ${venvPython} --no-deps`
@@ -152,6 +155,17 @@ function installOf(install: Install | undefined): View['install'] {
       copies: install.files.map((f) => [f, `/tmp/requirements/${f}`]),
       requirements: '/tmp/requirements/requirements.txt',
       sources: install.files.length > 1 ? `${install.files.join(', ')} change` : 'requirements.txt changes',
+    };
+  }
+  if (install.kind === 'uv-lock') {
+    return {
+      copies: [
+        ['pyproject.toml', '/tmp/pyproject/pyproject.toml'],
+        ['uv.lock', '/tmp/pyproject/uv.lock'],
+      ],
+      uvExport: '/tmp/pyproject',
+      requirements: '/tmp/requirements.txt',
+      sources: 'pyproject.toml or uv.lock change',
     };
   }
   if (install.kind === 'pyproject') {

@@ -21,14 +21,24 @@ const docker = (args: string[]) =>
   runCommand('/usr/bin/docker', args, { timeoutMs: 600_000, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' } });
 
 function convert(fixture: string, ...flags: string[]): string {
+  return convertAs(fixture, true, ...flags);
+}
+
+function convertAs(fixture: string, pin: boolean, ...flags: string[]): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-e2e-existing-')), fixture);
   cpSync(path.join(ROOT, 'test/fixtures/existing', fixture), dir, { recursive: true });
-  if (fixture === 'hashed-requirements' && s?.index) {
-    // The fixture's hashes are placeholders; pin the stand-in index's real wheels.
-    for (const [file, name] of [['requirements.txt', 'markupsafe'], ['requirements/base.txt', 'emoji']]) {
-      const full = path.join(dir, file);
-      writeFileSync(full, readFileSync(full, 'utf8').replace(/sha256:0{63}\d/, `sha256:${s.index.distributions[name].sha256}`));
-    }
+  // The fixtures' hashes are placeholders; pin the stand-in index's real wheels.
+  // [file, distribution, last digit of its placeholder]; uv.lock's sdist placeholder (3) stays.
+  const pins: Record<string, [string, string, string][]> = {
+    'hashed-requirements': [
+      ['requirements.txt', 'markupsafe', '1'],
+      ['requirements/base.txt', 'emoji', '2'],
+    ],
+    'uv-lock-project': [['uv.lock', 'emoji', '4']],
+  };
+  for (const [file, name, digit] of s?.index && pin ? (pins[fixture] ?? []) : []) {
+    const full = path.join(dir, file);
+    writeFileSync(full, readFileSync(full, 'utf8').replace(`sha256:${'0'.repeat(63)}${digit}`, `sha256:${s!.index!.distributions[name].sha256}`));
   }
   const r = runBin(['--existing', dir, '--yes', ...flags], path.dirname(dir));
   expect(r.status, r.stderr).toBe(0);
@@ -60,6 +70,21 @@ describe.skipIf(!e2e.ok)('existing projects, converted, built and run', () => {
     if (s!.mode !== 'standin') return; // the placeholders are replaced with the stand-in index's hashes only
     const out = await buildAndRun(convert('hashed-requirements'), debian());
     expect(out).toBe(`hashed 👌 markupsafe ${s!.index!.distributions.markupsafe.version}\n`);
+  });
+
+  it('with a wrong hash, the build fails: pip really checks them', async () => {
+    if (s!.mode !== 'standin') return;
+    const dir = convertAs('hashed-requirements', false);
+    const build = await docker(['build', '--network', 'host', ...debian(), '--build-arg', `PIP_INDEX_URL=${s!.indexUrl}`, '-t', 'dp-e2e-existing/unpinned', dir]);
+    expect(build.code).not.toBe(0);
+    expect(build.stdout + build.stderr).toContain('THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE');
+  });
+
+  it('a uv.lock, exported frozen by uv in the build stage and installed hash-checked', async () => {
+    if (s!.mode !== 'standin') return; // the placeholders are replaced with the stand-in index's hashes only
+    const dir = convert('uv-lock-project');
+    const out = await buildAndRun(dir, ['--build-arg', `UV_IMAGE=${s!.uv}`, ...debian()]);
+    expect(out).toBe('locked 🔒\n');
   });
 
   it('an installable pyproject package, started through its [project.scripts] entry', async () => {

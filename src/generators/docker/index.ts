@@ -130,6 +130,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       lines.push(
         `dependencies: requirements.txt (${install.count} requirement${install.count === 1 ? '' : 's'}${install.hashes ? ', hash-checked' : ''}${includes.length ? `; includes ${includes.join(', ')}` : ''})`,
       );
+    } else if (install.kind === 'uv-lock') {
+      lines.push(`dependencies: uv.lock (${install.packages} locked packages, exported frozen with their hashes)${install.project ? '; the project is installed too' : ''}`);
     } else if (install.kind === 'pyproject') {
       lines.push(`dependencies: pyproject.toml [project].dependencies (${install.dependencies.length})${install.project ? '; the project is installed too' : ''}`);
     } else {
