@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ROOT, runBin } from '../helpers.js';
-import { runCommand } from './standins.js';
+import { runCommand, standaloneBuildArgs } from './standins.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -97,15 +97,7 @@ describe.skipIf(!e2e.ok)('existing projects, converted, built and run', () => {
 
   it('an old python:3.11 Dockerfile, replaced with --force: a standalone 3.11 on cc-debian13', async () => {
     const dir = convert('old-dockerfile', '--force');
-    const out = await buildAndRun(dir, [
-      '--build-arg',
-      `UV_IMAGE=${s!.uv}`,
-      '--build-arg',
-      `BUILDER_IMAGE=${s!.debianSlim}`,
-      '--build-arg',
-      `RUNTIME_IMAGE=${s!.cc.nonroot}`,
-      ...(s!.pythonMirror ? ['--build-arg', `UV_PYTHON_INSTALL_MIRROR=${s!.pythonMirror}`] : []),
-    ]);
+    const out = await buildAndRun(dir, standaloneBuildArgs(s!, s!.cc.nonroot));
     expect(out).toBe(`🐍 server on Python ${s!.pythons['3.11']}\n`);
   });
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { runBin } from '../helpers.js';
-import { chainguardPythonVersion, runCommand, type RunResult } from './standins.js';
+import { chainguardPythonVersion, runCommand, standaloneBuildArgs, type RunResult } from './standins.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -66,13 +66,7 @@ describe.skipIf(!e2e.ok)('standalone CPython on cc-debian13', () => {
           'build',
           '--network',
           'host',
-          '--build-arg',
-          `UV_IMAGE=${s!.uv}`,
-          '--build-arg',
-          `BUILDER_IMAGE=${s!.debianSlim}`,
-          '--build-arg',
-          `RUNTIME_IMAGE=${nonroot ? s!.cc.nonroot : s!.cc.latest}`,
-          ...(s!.pythonMirror ? ['--build-arg', `UV_PYTHON_INSTALL_MIRROR=${s!.pythonMirror}`] : []),
+          ...standaloneBuildArgs(s!, nonroot ? s!.cc.nonroot : s!.cc.latest),
           ...index(),
           '-t',
           images[builder],
@@ -124,14 +118,7 @@ describe.skipIf(!e2e.ok)('standalone CPython on cc-debian13', () => {
       'build',
       '--network',
       'host',
-      '--build-arg',
-      `UV_IMAGE=${s!.uv}`,
-      '--build-arg',
-      `BUILDER_IMAGE=${s!.debianSlim}`,
-      '--build-arg',
-      `RUNTIME_IMAGE=${s!.cc.nonroot}`,
-      '--build-arg',
-      `UV_PYTHON_INSTALL_MIRROR=${s!.pythonMirror}`,
+      ...standaloneBuildArgs(s!, s!.cc.nonroot),
       ...index(),
       '-t',
       tag('py312'),

@@ -525,3 +525,16 @@ export async function ensureStandins(): Promise<Standins> {
     stop: server.stop,
   };
 }
+
+/** The build args that point a standalone-strategy project at these images and the Python mirror. */
+export function standaloneBuildArgs(s: Omit<Standins, 'stop'>, runtime: string): string[] {
+  return [
+    '--build-arg',
+    `UV_IMAGE=${s.uv}`,
+    '--build-arg',
+    `BUILDER_IMAGE=${s.debianSlim}`,
+    '--build-arg',
+    `RUNTIME_IMAGE=${runtime}`,
+    ...(s.pythonMirror ? ['--build-arg', `UV_PYTHON_INSTALL_MIRROR=${s.pythonMirror}`] : []),
+  ];
+}
