@@ -48,7 +48,7 @@ function usage(): string {
     `       ${BIN} --existing [${directory.name}] [options]`,
     '',
     'Writes a Python project that builds a small, shell-less, nonroot distroless image:',
-    'src/app.py, requirements.txt, Dockerfile, Makefile, .dockerignore and README.md.',
+    'src/app.py, requirements.txt, Dockerfile, Makefile, .dockerignore, README.md and docker/ helpers.',
     'With --existing, adds Dockerfile, Makefile, .dockerignore and DISTROLESS.md to the project',
     'in the directory instead, fitted to its requirements.txt or pyproject.toml; nothing of it changes.',
     '',
