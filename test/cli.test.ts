@@ -24,6 +24,11 @@ describe('create-distroless-python', () => {
     expect(r.stdout).toContain('npm create distroless-python@latest my-app -- --yes');
   });
 
+  it("this repository's README shows --help as it is", () => {
+    const help = runBin(['--help'], fresh()).stdout;
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`\`\`\`\n${help}\`\`\`\n`);
+  });
+
   it('--version prints the package version', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/create-distroless-python/package.json'), 'utf8'));
     const r = runBin(['--version'], fresh());
