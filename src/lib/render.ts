@@ -210,15 +210,20 @@ export function renderProject(answers: Answers): Map<string, string> {
 }
 
 /**
- * The files added to an existing project: Dockerfile, Makefile, .dockerignore and DISTROLESS.md,
- * nothing else (the runtime check is inlined in the Dockerfile).
+ * The files added to an existing project: Dockerfile, Makefile and .dockerignore (the runtime
+ * check is inlined in the Dockerfile); DISTROLESS.md comes from renderDistrolessMd once the
+ * caller knows what it kept.
  */
-export function renderExisting(answers: Answers, existing: Existing, notes: { detected: string[]; kept: string[] }): Map<string, string> {
-  const v = { ...view(answers, existing), notes };
+export function renderExisting(answers: Answers, existing: Existing): Map<string, string> {
+  const v = view(answers, existing);
   const files = new Map<string, string>();
   files.set('Dockerfile', render('Dockerfile.ejs', v));
   files.set('Makefile', render('Makefile.ejs', v));
   files.set('.dockerignore', render('dockerignore-existing.ejs', v));
-  files.set('DISTROLESS.md', render('DISTROLESS.md.ejs', v));
   return files;
+}
+
+/** DISTROLESS.md: what was found in the existing project, and what of it was left alone. */
+export function renderDistrolessMd(answers: Answers, existing: Existing, notes: { detected: string[]; kept: string[] }): string {
+  return render('DISTROLESS.md.ejs', { ...view(answers, existing), notes });
 }

@@ -471,17 +471,17 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** The four distroless python3 tags of a repository. */
+function runtimeTags(repo: string): Standins['runtime'] {
+  return { latest: `${repo}:latest`, nonroot: `${repo}:nonroot`, debug: `${repo}:debug`, debugNonroot: `${repo}:debug-nonroot` };
+}
+
 export async function ensureStandins(): Promise<Standins> {
   if (realMode()) {
     return {
       mode: 'real',
       builder: REAL_BUILDER,
-      runtime: {
-        latest: `${REAL_RUNTIME_REPO}:latest`,
-        nonroot: `${REAL_RUNTIME_REPO}:nonroot`,
-        debug: `${REAL_RUNTIME_REPO}:debug`,
-        debugNonroot: `${REAL_RUNTIME_REPO}:debug-nonroot`,
-      },
+      runtime: runtimeTags(REAL_RUNTIME_REPO),
       cc: { latest: `${REAL_CC_REPO}:latest`, nonroot: `${REAL_CC_REPO}:nonroot` },
       uv: REAL_UV,
       debianSlim: REAL_DEBIAN_SLIM,
@@ -508,12 +508,7 @@ export async function ensureStandins(): Promise<Standins> {
   return {
     mode: 'standin',
     builder: STANDIN_BUILDER,
-    runtime: {
-      latest: `${STANDIN_RUNTIME_REPO}:latest`,
-      nonroot: `${STANDIN_RUNTIME_REPO}:nonroot`,
-      debug: `${STANDIN_RUNTIME_REPO}:debug`,
-      debugNonroot: `${STANDIN_RUNTIME_REPO}:debug-nonroot`,
-    },
+    runtime: runtimeTags(STANDIN_RUNTIME_REPO),
     cc: { latest: `${STANDIN_CC_REPO}:latest`, nonroot: `${STANDIN_CC_REPO}:nonroot` },
     uv: STANDIN_UV,
     debianSlim: STANDIN_DEBIAN_SLIM,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { detect, type Detection } from '../../lib/detect.js';
 import { QUESTIONS, ValidationError, checkCombination, parseGiven, promptFor, pythonWarning, type Answers, type Question } from '../../lib/questions.js';
-import { TEMPLATES_DIR, projectName, renderExisting } from '../../lib/render.js';
+import { TEMPLATES_DIR, projectName, renderDistrolessMd, renderExisting } from '../../lib/render.js';
 
 type Options = Generator['options'] &
   Partial<Answers> & { yes?: boolean; interactive?: boolean; force?: boolean; 'dry-run'?: boolean };
@@ -146,17 +146,18 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const target = this.#target();
     const entry = this.answers.entrypoint.split(':')[0].split('.')[0];
     const codeRoot = !this.answers.entrypoint.endsWith('.py') && existsSync(path.join(target, 'src', entry)) ? 'src' : '.';
+    const existing = { install: this.#detection.install, codeRoot };
+    const files = renderExisting(this.answers, existing);
     const kept: string[] = [];
-    const ours = renderExisting(this.answers, { install: this.#detection.install, codeRoot }, { detected: [], kept: [] });
     if (this.#detection.makefileTargets) {
-      const clash = [...ours.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => this.#detection.makefileTargets!.includes(t));
+      const clash = [...files.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => this.#detection.makefileTargets!.includes(t));
       kept.push(`Makefile: yours is kept${clash.length ? `; its targets ${clash.join(', ')} clash with distroless-python's` : ''}. The docker commands in DISTROLESS.md do what make build and make run would.`);
+      files.delete('Makefile');
     }
     if (this.#detection.dockerfile) {
       kept.push(this.options.force ? 'Dockerfile: yours was saved as Dockerfile.bak.' : 'Dockerfile: yours is replaced only with --force, after a copy to Dockerfile.bak.');
     }
-    const files = renderExisting(this.answers, { install: this.#detection.install, codeRoot }, { detected: this.#found(), kept });
-    if (this.#detection.makefileTargets) files.delete('Makefile');
+    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: this.#found(), kept }));
     for (const line of kept.filter((l) => l.startsWith('Makefile'))) this.log(`note: ${line}`);
     return { files, kept };
   }
