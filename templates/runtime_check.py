@@ -3,12 +3,14 @@
 The Dockerfile's check stage runs this with the runtime image's own Python (or, where the
 image has none, the one copied into it):
 
-    runtime_check.py EXPECTED_MAJOR_MINOR VENV
+    runtime_check.py EXPECTED_MAJOR_MINOR VENV [COMMAND]
 
 It fails the image build, with a message saying what to change, when
   - the runtime's Python is not the version the project was generated for,
   - the venv's interpreter link points at a path the runtime image lacks, or
-  - a compiled extension in the venv needs a shared library the runtime image lacks.
+  - a compiled extension in the venv needs a shared library the runtime image lacks, or
+  - the start command (a console script such as /opt/venv/bin/gunicorn) is not in the venv, or
+    its interpreter line names a Python the runtime image lacks.
 """
 
 import ctypes
@@ -22,7 +24,21 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def main(expected: str, venv: Path) -> None:
+def check_command(command: Path) -> None:
+    if not command.is_file() or not os.access(command, os.X_OK):
+        fail(
+            f"the start command {command.name} is not in the venv ({command} is missing): "
+            f"add the distribution that provides it to the dependencies, or change the entrypoint."
+        )
+    with open(command, "rb") as script:
+        first = script.readline()
+    if first.startswith(b"#!"):
+        interpreter = first[2:].split()[0].decode()
+        if not os.path.exists(interpreter):
+            fail(f"{command} starts with #!{interpreter}, which the runtime image does not have.")
+
+
+def main(expected: str, venv: Path, command: Path | None) -> None:
     actual = f"{sys.version_info.major}.{sys.version_info.minor}"
     if actual != expected:
         fail(
@@ -49,8 +65,12 @@ def main(expected: str, venv: Path) -> None:
             + "\nUse wheels that bundle their libraries (manylinux), or copy the libraries into the image."
         )
 
-    print(f"runtime check: Python {actual}, {len(objects)} shared object(s) in {venv} load")
+    if command is not None:
+        check_command(command)
+
+    started = f", {command.name} is in the venv" if command is not None else ""
+    print(f"runtime check: Python {actual}, {len(objects)} shared object(s) in {venv} load{started}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]))
+    main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)

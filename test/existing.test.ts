@@ -35,7 +35,7 @@ const CASES = [
     found: [
       'found: dependencies: requirements.txt (2 requirements, hash-checked; includes requirements/base.txt)',
       'found: Python 3.13: from .python-version',
-      'found: entrypoint app.py: from app.py',
+      'found: entrypoint app.py: from app.py (its __main__ block)',
     ],
     dockerfile: [
       'COPY requirements.txt /tmp/requirements/requirements.txt\n',
@@ -64,7 +64,7 @@ const CASES = [
   },
   {
     fixture: 'uv-lock-project',
-    found: ['found: dependencies: uv.lock (1 locked packages, exported frozen with their hashes)', 'found: Python 3.13: from pyproject.toml requires-python >=3.13', 'found: entrypoint main.py: from main.py'],
+    found: ['found: dependencies: uv.lock (1 locked packages, exported frozen with their hashes)', 'found: Python 3.13: from pyproject.toml requires-python >=3.13', 'found: entrypoint main.py: from main.py (its __main__ block)'],
     dockerfile: [
       'ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.12.5\n',
       'COPY uv.lock /tmp/pyproject/uv.lock\n',
@@ -75,7 +75,7 @@ const CASES = [
   },
   {
     fixture: 'flat-main',
-    found: ['found: dependencies: requirements.txt (2 requirements)', 'found: entrypoint main.py: from main.py'],
+    found: ['found: dependencies: requirements.txt (2 requirements)', 'found: entrypoint main.py: from main.py (its __main__ block)'],
     dockerfile: ['ENTRYPOINT ["/opt/venv/bin/python", "/app/main.py"]'],
   },
 ];
@@ -103,7 +103,7 @@ describe('an existing project', () => {
     const refused = runBin(['--existing', dir, '--yes'], path.dirname(dir));
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('found: Python 3.11: from Dockerfile FROM python:3.11-slim\n');
-    expect(refused.stderr).toContain('found: entrypoint server.py: from Dockerfile CMD\n');
+    expect(refused.stderr).toContain('found: entrypoint python server.py: from Dockerfile CMD\n');
     expect(refused.stderr).toContain("note: Makefile: yours is kept; its targets run clash with distroless-python's.");
     expect(refused.stderr).toMatch(/error: directory: \S+ already has Dockerfile; nothing was written \(--force replaces them, keeping Dockerfile.bak\)\n$/);
     expect(snapshot(dir)).toEqual(before);
@@ -136,7 +136,7 @@ describe('an existing project', () => {
     mkdirSync(empty);
     const none = runBin(['--existing', empty, '--yes'], tmpdir());
     expect(none.status).toBe(1);
-    expect(none.stderr).toContain('error: --entrypoint: none found (no [project.scripts], __main__.py, main.py, app.py or Dockerfile CMD); give one\n');
+    expect(none.stderr).toContain('error: --entrypoint: no start command found (no compose command, Dockerfile CMD or ENTRYPOINT, Procfile, start script, [project.scripts], __main__.py, or main.py/app.py with a __main__ block); give one\n');
     expect(snapshot(empty)).toEqual({});
   });
 
@@ -154,7 +154,7 @@ describe('an existing project', () => {
 
   it('detect() lists requirements.txt with its includes, and sees the hashes', () => {
     const d = detect(path.join(FIXTURES, 'hashed-requirements'));
-    expect(d.install).toEqual({ kind: 'requirements', files: ['requirements.txt', 'requirements/base.txt'], hashes: true, count: 2 });
+    expect(d.install).toEqual({ kind: 'requirements', files: ['requirements.txt', 'requirements/base.txt'], hashes: true, count: 2, names: ['emoji', 'markupsafe'] });
     expect(d.problems).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ const HOSTILE: [name: string, args: string[], error: string][] = [
   ['entrypoint quotes', ['app', '--entrypoint', '"app".py'], `--entrypoint: '"app".py' ${UNSAFE_PATH}`],
   ['entrypoint newline smuggling a USER line', ['app', '--entrypoint', 'src/app.py\nUSER root'], '--entrypoint: must not contain control characters'],
   ['entrypoint Cyrillic look-alike', ['app', '--entrypoint', 'src/аpp.py'], `--entrypoint: 'src/аpp.py' ${UNSAFE_PATH}`],
-  ['a Python keyword as module', ['app', '--entrypoint', 'class'], "--entrypoint: 'class' is neither a script path ending in .py, a dotted module name of Python identifiers, nor module:function"],
+  ['a Python keyword as module', ['app', '--entrypoint', 'class'], "--entrypoint: 'class' is neither a script path ending in .py, a dotted module name of Python identifiers, module:function, nor a command line with arguments"],
   ['a script shadowing the standard library', ['app', '--entrypoint', 'src/json.py'], "--entrypoint: 'json' is a standard-library module name and would shadow it for every import; rename it"],
   ['a module shadowing a dependency', ['app', '--deps', 'emoji', '--entrypoint', 'emoji'], "--entrypoint: 'emoji' would shadow the dependency emoji for every import; rename it"],
   ['a very long entrypoint', ['app', '--entrypoint', `src/${'a'.repeat(300)}.py`], '--entrypoint: is longer than 200 characters'],

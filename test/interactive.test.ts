@@ -56,16 +56,26 @@ describe.skipIf(!hasTmux)('in a terminal', () => {
     keys(t, 'emoji --index-url=x', 'Enter');
     await waitFor(t, "'--index-url=x' is an option; only requirements are allowed");
     for (let i = 0; i < 20; i++) keys(t, 'BSpace');
-    keys(t, 'emoji markupsafe', 'Enter');
+    keys(t, 'flask gunicorn', 'Enter');
     await waitFor(t, '? Run as the nonroot user');
     keys(t, 'n', 'Enter');
     await waitFor(t, '? Entrypoint');
-    keys(t, 'svc.main', 'Enter');
+    keys(t, 'gunicorn -b 127.0.0.1:8000 web:app', 'Enter');
+    await waitFor(t, 'gunicorn binds 127.0.0.1, which nothing outside the container can reach: bind 0.0.0.0:8000');
+    for (let i = 0; i < 40; i++) keys(t, 'BSpace');
+    keys(t, 'gunicorn web:app', 'Enter');
+    // proposed for the known server: its own default port
+    await waitFor(t, '? Port the app listens on');
+    await waitFor(t, '(8000)');
+    keys(t, 'Enter');
     const done = await waitFor(t, /EXIT=\d+/);
     expect(done).toContain('EXIT=0');
+    expect(done).toContain('make run     # serve it on http://localhost:8000/');
     const files = snapshot(path.join(cwd, 'svc'));
-    expect(files['requirements.txt']).toMatch(/\nemoji\nmarkupsafe\n$/);
-    expect(files.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "svc.main"]');
+    expect(files['requirements.txt']).toMatch(/\nflask\ngunicorn\n$/);
+    expect(files.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/gunicorn"]\nCMD ["--bind", "0.0.0.0:8000", "web:app"]');
+    expect(files.Dockerfile).toContain('EXPOSE 8000');
+    expect(files['src/web.py']).toContain('app = Flask(__name__)');
     expect(files.Dockerfile).not.toMatch(/^USER/m);
   });
 
@@ -76,7 +86,7 @@ describe.skipIf(!hasTmux)('in a terminal', () => {
     writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
     const t = start(cwd, ['app', '--deps', 'requests']);
     // --deps is given, so it is not asked; the recorded answers are the defaults.
-    for (const p of ['Python version', 'Run as the nonroot user', 'Entrypoint']) {
+    for (const p of ['Python version', 'Run as the nonroot user', 'Entrypoint', 'Port']) {
       await waitFor(t, `? ${p}`);
       keys(t, 'Enter');
     }
@@ -93,12 +103,12 @@ describe.skipIf(!hasTmux)('in a terminal', () => {
     expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
   });
 
-  it.each(['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint'])(
+  it.each(['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint', 'Port'])(
     'Ctrl-C at "%s" exits 130 and leaves nothing behind',
     async (prompt) => {
       const cwd = mkdtempSync(path.join(tmpdir(), 'dp-tty-'));
       const t = start(cwd);
-      const order = ['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint'];
+      const order = ['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint', 'Port'];
       for (const p of order) {
         await waitFor(t, `? ${p}`);
         if (p === prompt) break;

@@ -10,15 +10,17 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { parse as parseToml } from 'smol-toml';
 import { DEFAULT_PYTHON, PYTHON_VERSIONS, findVersion } from './catalogue.js';
+import { joinCommand } from './command.js';
+import { detectStart, hasMainBlock, type StartDetection } from './detect-start.js';
 
 /** How the build stage installs the dependencies. */
 export type Install =
   /** requirements.txt as the install input, with every file it includes (-r, -c) copied beside it. */
-  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number }
+  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number; names: string[] }
   /** [project].dependencies from pyproject.toml; `project`: also install the project itself (it has a build system). */
-  | { kind: 'pyproject'; dependencies: string[]; project: boolean }
+  | { kind: 'pyproject'; dependencies: string[]; project: boolean; names: string[] }
   /** uv.lock, exported frozen with its hashes by uv in the build stage; `project` as above. */
-  | { kind: 'uv-lock'; packages: number; project: boolean }
+  | { kind: 'uv-lock'; packages: number; project: boolean; names: string[] }
   | { kind: 'none' };
 
 export interface Finding<T> {
@@ -31,6 +33,10 @@ export interface Detection {
   install: Install;
   python?: Finding<string>;
   entrypoint?: Finding<string>;
+  /** The port the old setup listens on or publishes. */
+  port?: Finding<number>;
+  /** The start command's details: what was dropped unwrapping it, and the other places that had one. */
+  start: StartDetection;
   /** Things found that could not be used, each a sentence. */
   problems: string[];
   /** The project's own Dockerfile, when it has one. */
@@ -59,6 +65,7 @@ function requirementsInstall(dir: string, problems: string[]): Install | undefin
   const files: string[] = [];
   let hashes = false;
   let count = 0;
+  const names: string[] = [];
   const visit = (file: string): void => {
     if (files.includes(file)) return;
     const text = read(dir, file);
@@ -76,22 +83,24 @@ function requirementsInstall(dir: string, problems: string[]): Install | undefin
       if (/--hash[=\s]/.test(line)) hashes = true;
       const requirement = line.replace(/\s--hash[=\s]\S+/g, '').trim();
       try {
-        if (parsePipRequirementsLine(requirement)) count++;
+        const parsed = parsePipRequirementsLine(requirement);
+        if (parsed) count++;
+        if (parsed && 'name' in parsed) names.push(parsed.name);
       } catch {
         problems.push(`${file}: '${requirement}' is not a requirement pip-requirements-js can read; pip will decide`);
       }
     }
   };
   visit('requirements.txt');
-  return { kind: 'requirements', files, hashes, count };
+  return { kind: 'requirements', files, hashes, count, names };
 }
 
 /** uv.lock's registry packages (what an export pins), or undefined when it does not parse. */
 function uvLockInstall(text: string, project: Pyproject, problems: string[]): Install | undefined {
   try {
-    const lock = parseToml(text) as { package?: { source?: Record<string, unknown> }[] };
-    const packages = (lock.package ?? []).filter((p) => p.source && 'registry' in p.source).length;
-    return { kind: 'uv-lock', packages, project: project['build-system'] !== undefined };
+    const lock = parseToml(text) as { package?: { name?: string; source?: Record<string, unknown> }[] };
+    const registry = (lock.package ?? []).filter((p) => p.source && 'registry' in p.source);
+    return { kind: 'uv-lock', packages: registry.length, project: project['build-system'] !== undefined, names: registry.map((p) => String(p.name)) };
   } catch (error) {
     problems.push(`uv.lock does not parse: ${(error as Error).message.split('\n')[0]}`);
     return undefined;
@@ -167,7 +176,21 @@ function mainPackage(dir: string): Finding<string> | undefined {
   return undefined;
 }
 
-function detectEntrypoint(dir: string, project: Pyproject | undefined): Finding<string> | undefined {
+/**
+ * How the project starts: the start command of its compose file, old Dockerfile, Procfile or start
+ * script (detect-start), else a [project.scripts] entry, a package's __main__.py, or a main.py or
+ * app.py that has a __main__ block.
+ */
+function detectEntrypoint(dir: string, project: Pyproject | undefined, start: StartDetection): Finding<string> | undefined {
+  if (start.command) {
+    const words = [...start.command.words];
+    // The dev server reloads and binds loopback; an image runs the production one.
+    if (words[0] === 'fastapi' && words[1] === 'dev') {
+      words[1] = 'run';
+      start.command.dropped.push('fastapi dev, run as fastapi run (dev reloads on changes and binds loopback)');
+    }
+    return { value: joinCommand(words), from: start.command.from };
+  }
   const scripts = Object.entries(project?.project?.scripts ?? {});
   if (scripts.length > 0) {
     const [name, target] = scripts[0];
@@ -176,26 +199,34 @@ function detectEntrypoint(dir: string, project: Pyproject | undefined): Finding<
   const main = mainPackage(dir);
   if (main) return main;
   for (const file of ['main.py', 'app.py', 'src/main.py', 'src/app.py']) {
-    if (read(dir, file) !== undefined) return { value: file, from: file };
-  }
-  const dockerfile = read(dir, 'Dockerfile');
-  if (dockerfile) {
-    const parsed = DockerfileParser.parse(dockerfile);
-    for (const instruction of [...parsed.getENTRYPOINTs(), ...parsed.getCMDs()].reverse()) {
-      const content = instruction.getArgumentsContent() ?? '';
-      let words: string[];
-      try {
-        words = JSON.parse(content) as string[];
-      } catch {
-        words = content.split(/\s+/);
-      }
-      const script = words.find((w) => w.endsWith('.py'));
-      const module = words[words.indexOf('-m') + 1];
-      if (script) return { value: script.replace(/^\/app\//, '').replace(/^\.\//, ''), from: `Dockerfile ${instruction.getKeyword()}` };
-      if (words.includes('-m') && module) return { value: module, from: `Dockerfile ${instruction.getKeyword()}` };
-    }
+    const source = read(dir, file);
+    if (source !== undefined && hasMainBlock(source)) return { value: file, from: `${file} (its __main__ block)` };
   }
   return undefined;
+}
+
+/** A compose file one level up that builds this directory (a monorepo's root). */
+function parentCompose(dir: string): { dir: string; context: string } | undefined {
+  if (['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'].some((f) => read(dir, f) !== undefined)) return undefined;
+  const parent = path.dirname(path.resolve(dir));
+  const found = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'].some((f) => read(parent, f) !== undefined);
+  return found ? { dir: parent, context: path.basename(path.resolve(dir)) } : undefined;
+}
+
+function pyprojectNames(dependencies: string[]): string[] {
+  return dependencies.flatMap((d) => {
+    try {
+      const parsed = parsePipRequirementsLine(d);
+      return parsed && 'name' in parsed ? [parsed.name] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The names of the distributions the project installs, where its dependency source lists them. */
+export function dependencyNames(install: Install): string[] | undefined {
+  return install.kind === 'none' ? undefined : install.names;
 }
 
 export function detect(dir: string): Detection {
@@ -206,14 +237,18 @@ export function detect(dir: string): Detection {
     requirementsInstall(dir, problems) ??
     (lock !== undefined ? uvLockInstall(lock, project!, problems) : undefined) ??
     (project?.project
-      ? { kind: 'pyproject', dependencies: project.project.dependencies ?? [], project: project['build-system'] !== undefined }
+      ? { kind: 'pyproject', dependencies: project.project.dependencies ?? [], project: project['build-system'] !== undefined, names: pyprojectNames(project.project.dependencies ?? []) }
       : { kind: 'none' });
   const makefile = read(dir, 'Makefile');
+  const compose = parentCompose(dir);
+  const start = detectStart(dir, compose ? { compose } : {});
   return {
     install,
     python: detectPython(dir, project, problems),
-    entrypoint: detectEntrypoint(dir, project),
-    problems,
+    entrypoint: detectEntrypoint(dir, project, start),
+    port: start.port,
+    start,
+    problems: [...problems, ...start.problems],
     dockerfile: read(dir, 'Dockerfile') !== undefined,
     makefileTargets: makefile === undefined ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
   };

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { validRange } from '@renovatebot/pep440';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { STDLIB_MODULES } from './stdlib.js';
+import { commandPort, parseCommand, type Command } from './start.js';
+import { findServer } from './servers.js';
 import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
 
 export interface Answers {
@@ -17,23 +19,20 @@ export interface Answers {
   /** PEP 508 requirements, as the user wrote them (trimmed). */
   deps: string[];
   nonroot: boolean;
-  /** `path/to/script.py` (run as a script) or `dotted.module` (run with `python -m`). */
+  /**
+   * `path/to/script.py` (run as a script), `dotted.module` (run with `python -m`),
+   * `module:function`, or a command line with arguments (`gunicorn app:app`).
+   */
   entrypoint: string;
+  /** The port the app listens on, exposed and published; undefined for none. */
+  port?: number;
 }
 
 /** The answers a project records in `.yo-rc.json` (everything but where it lives). */
 export type ProjectAnswers = Omit<Answers, 'directory'>;
 
-/** A refused answer: `field` is the flag (or argument) name, `rule` says what is allowed. */
-export class ValidationError extends Error {
-  constructor(
-    readonly field: string,
-    readonly rule: string,
-  ) {
-    super(`${field}: ${rule}`);
-    this.name = 'ValidationError';
-  }
-}
+export { ValidationError } from './errors.js';
+import { ValidationError } from './errors.js';
 
 export interface Question<K extends keyof Answers = keyof Answers> {
   name: K;
@@ -115,28 +114,84 @@ export function defaultPython(family: string): string {
   return offered.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (offered.at(-1) ?? DEFAULT_PYTHON);
 }
 
-/** The module name an entrypoint puts first on sys.path: a script's own name, a module's top-level package. */
-function entrypointModule(entrypoint: string): string {
+/**
+ * The module names of the project's own code that an entrypoint imports first: a script's own
+ * name, a module's top-level package, a command's app module.
+ */
+function entrypointModules(entrypoint: string): string[] {
   const entry = classifyEntrypoint(entrypoint);
-  return entry.kind === 'script' ? entry.path.split('/').at(-1)!.slice(0, -'.py'.length) : entry.module.split('.')[0];
+  if (entry.kind === 'script') return [scriptModule(entry.path)];
+  if (entry.kind !== 'command') return [entry.module.split('.')[0]];
+  const c = entry.command;
+  const modules: string[] = [];
+  if (c.script) modules.push(scriptModule(c.script));
+  if (c.app?.module) modules.push(c.app.module.split('.')[0]);
+  if (c.app?.path?.endsWith('.py')) modules.push(scriptModule(c.app.path));
+  return modules;
 }
+
+const scriptModule = (file: string): string => file.split('/').at(-1)!.slice(0, -'.py'.length);
 
 /**
  * Checks answers against each other: the runtime family must offer the Python version, and the
  * entrypoint must not shadow a dependency it imports.
  */
-export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'python' | 'deps' | 'entrypoint'>>): void {
-  const { runtime = DEFAULT_FAMILY, python, deps, entrypoint } = answers;
+export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'python' | 'deps' | 'entrypoint' | 'port'>>): void {
+  const { runtime = DEFAULT_FAMILY, python, deps, entrypoint, port } = answers;
   if (python !== undefined && !findTarget(runtime, python)) {
     const family = findFamily(runtime)!;
     const offered = Object.keys(family.targets).sort().join(', ');
     throw new ValidationError('--python', `${python} is not offered with --runtime ${runtime}: ${family.refusal} (offered: ${offered})`);
   }
   if (entrypoint !== undefined && deps !== undefined) {
-    const module = entrypointModule(entrypoint);
-    const shadowed = deps.map(requirementName).find((name) => normaliseName(name).replaceAll('-', '_') === module.toLowerCase());
-    if (shadowed) throw new ValidationError('--entrypoint', `'${module}' would shadow the dependency ${shadowed} for every import; rename it`);
+    for (const module of entrypointModules(entrypoint)) {
+      const shadowed = deps.map(requirementName).find((name) => normaliseName(name).replaceAll('-', '_') === module.toLowerCase());
+      if (shadowed) throw new ValidationError('--entrypoint', `'${module}' would shadow the dependency ${shadowed} for every import; rename it`);
+    }
   }
+  if (entrypoint !== undefined && 'port' in answers && port === undefined) {
+    const entry = classifyEntrypoint(entrypoint);
+    if (entry.kind === 'command' && entry.command.serving && !entry.command.bind.socket && entry.command.bind.port === undefined) {
+      const server = entry.command.server!;
+      throw new ValidationError('--port', `${server.script} serves on a port: give one (its own default is ${server.serves!.port}${server.serves!.host === '0.0.0.0' ? '' : `, on ${server.serves!.host} only`})`);
+    }
+  }
+  if (entrypoint !== undefined && port !== undefined) {
+    const entry = classifyEntrypoint(entrypoint);
+    const bound = entry.kind === 'command' ? entry.command.bind.port : undefined;
+    if (bound !== undefined && bound !== port) {
+      throw new ValidationError('--port', `${port} is not the port the command binds (${bound}): give --port ${bound}, or change the bind`);
+    }
+  }
+}
+
+/** The port proposed for an entrypoint: the one its command binds, else its server's default; none for scripts. */
+export function proposedPort(entrypoint: string | undefined): number | undefined {
+  if (entrypoint === undefined) return undefined;
+  const entry = classifyEntrypoint(entrypoint);
+  return entry.kind === 'command' ? commandPort(entry.command) : undefined;
+}
+
+/**
+ * A warning when no listed dependency provides the command's console script: the build's check
+ * stage would then fail on it. Names the distribution that provides it, when it is a known one.
+ */
+export function commandWarning(entrypoint: string, distributions: readonly string[] | undefined): string | undefined {
+  const entry = classifyEntrypoint(entrypoint);
+  if (entry.kind !== 'command' || distributions === undefined) return undefined;
+  const { program, module, server } = entry.command;
+  const names = new Set(distributions.map(normaliseName));
+  if (program === 'python' && !module) return undefined;
+  const needed = server?.distribution ?? program;
+  const wanted = normaliseName(requirementName(needed));
+  if (names.has(wanted)) return undefined;
+  // A console script named like no dependency may still come from one (e.g. a package's own script).
+  if (!server) {
+    if (module) return undefined;
+    return `no listed dependency is named like '${program}': the build fails at the check stage unless one of them installs that console script`;
+  }
+  const what = module ? `python -m ${module}` : program;
+  return `${what} comes from ${needed}, which is not a dependency: add it (e.g. --deps '${needed}'), or the build fails at the check stage`;
 }
 
 /** A warning for a version past or within a year of its end of life, else undefined. */
@@ -224,20 +279,36 @@ export type Entrypoint =
   | { kind: 'script'; path: string }
   | { kind: 'module'; module: string }
   /** An entry-point object reference, `package.module:function`, as in [project.scripts]. */
-  | { kind: 'callable'; module: string; function: string };
+  | { kind: 'callable'; module: string; function: string }
+  /** A command line: a console script (or python) with arguments. */
+  | { kind: 'command'; command: Command };
+
+/** Whether an entrypoint is a command line: words separated by white space. */
+export const isCommandLine = (value: string): boolean => /\s/.test(value.trim());
 
 export function classifyEntrypoint(value: string): Entrypoint {
+  if (isCommandLine(value)) return { kind: 'command', command: parseCommand(value.trim()) };
   if (value.endsWith('.py')) return { kind: 'script', path: value };
   const [module, fn] = value.split(':');
   return fn === undefined ? { kind: 'module', module } : { kind: 'callable', module, function: fn };
 }
 
 export function parseEntrypoint(raw: unknown): string {
-  const value = checkEntrypointShape(text(raw, '--entrypoint').trim());
-  const module = entrypointModule(value);
-  if (STDLIB_MODULES.has(module)) {
-    throw new ValidationError('--entrypoint', `'${module}' is a standard-library module name and would shadow it for every import; rename it`);
+  const trimmed = text(raw, '--entrypoint').trim();
+  const value = isCommandLine(trimmed) ? checkCommand(trimmed) : checkEntrypointShape(trimmed);
+  for (const module of entrypointModules(value)) {
+    if (STDLIB_MODULES.has(module)) {
+      throw new ValidationError('--entrypoint', `'${module}' is a standard-library module name and would shadow it for every import; rename it`);
+    }
   }
+  return value;
+}
+
+/** A command line: parsed (shell words, no shell syntax), its script and app paths as safe as a script entrypoint's. */
+function checkCommand(value: string): string {
+  const { command } = classifyEntrypoint(value) as { command: Command };
+  if (command.script) checkScriptPath(command.script);
+  if (command.app?.path) checkScriptPath(command.app.path.endsWith('.py') ? command.app.path : `${command.app.path.replace(/\/$/, '')}/__init__.py`);
   return value;
 }
 
@@ -245,24 +316,37 @@ const MAX_ENTRYPOINT = 200;
 
 function checkEntrypointShape(value: string): string {
   if (value.length > MAX_ENTRYPOINT) throw new ValidationError('--entrypoint', `is longer than ${MAX_ENTRYPOINT} characters`);
-  if (value.endsWith('.py')) {
-    if (value.startsWith('/')) throw new ValidationError('--entrypoint', 'must be a path relative to the project, not absolute');
-    const segments = value.split('/');
-    if (segments.some((s) => s === '..')) throw new ValidationError('--entrypoint', "must stay inside the project (no '..')");
-    if (!segments.every((s) => PATH_SEGMENT.test(s)) || segments.at(-1) === '.py') {
-      throw new ValidationError('--entrypoint', `'${value}' is not a safe script path: use letters, digits, _ . - and / (e.g. src/app.py)`);
-    }
-    return value;
-  }
+  if (value.endsWith('.py')) return checkScriptPath(value);
   const [module, fn, ...rest] = value.split(':');
   const identifiers = [...module.split('.'), ...(fn === undefined ? [] : [fn])];
   if (rest.length > 0 || !identifiers.every((p) => IDENTIFIER.test(p) && !PY_KEYWORDS.has(p))) {
     throw new ValidationError(
       '--entrypoint',
-      `'${value}' is neither a script path ending in .py, a dotted module name of Python identifiers, nor module:function`,
+      `'${value}' is neither a script path ending in .py, a dotted module name of Python identifiers, module:function, nor a command line with arguments`,
     );
   }
   return value;
+}
+
+function checkScriptPath(value: string): string {
+  if (value.startsWith('/')) throw new ValidationError('--entrypoint', 'must be a path relative to the project, not absolute');
+  const segments = value.split('/');
+  if (segments.some((s) => s === '..')) throw new ValidationError('--entrypoint', "must stay inside the project (no '..')");
+  if (!segments.every((s) => PATH_SEGMENT.test(s)) || segments.at(-1) === '.py') {
+    throw new ValidationError('--entrypoint', `'${value}' is not a safe script path: use letters, digits, _ . - and / (e.g. src/app.py)`);
+  }
+  return value;
+}
+
+/** A port: a whole number from 1 to 65535; '' or '-' for none. */
+export function parsePort(raw: unknown): number | undefined {
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= 65535) return raw;
+  const value = text(typeof raw === 'number' ? String(raw) : raw, '--port').trim();
+  if (value === '' || value === '-') return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw new ValidationError('--port', `'${value}' is not a port: give a whole number from 1 to 65535 ('-' for none)`);
+  }
+  return Number(value);
 }
 
 function parseBoolean(field: string) {
@@ -336,12 +420,24 @@ export const QUESTIONS: readonly Question[] = [
     name: 'entrypoint',
     kind: 'option',
     type: 'input',
-    message: 'Entrypoint (script path, module for python -m, or module:function)',
-    description: 'script path such as src/app.py, a dotted module run with python -m, or module:function',
+    message: 'Entrypoint (script path, module for python -m, module:function, or a command such as gunicorn app:app)',
+    description: "script path such as src/app.py, a dotted module run with python -m, module:function, or a command line such as 'gunicorn app:app'",
     valueName: 'target',
     default: 'src/app.py',
     parse: parseEntrypoint,
   } satisfies Question<'entrypoint'>,
+  {
+    name: 'port',
+    kind: 'option',
+    type: 'input',
+    message: "Port the app listens on ('-' for none)",
+    description: "port the app listens on, 1-65535 ('-' for none; proposed for known servers)",
+    valueName: 'port',
+    default: undefined,
+    defaultFor: (earlier) => proposedPort(earlier.entrypoint),
+    parse: parsePort,
+    format: (port) => (port === undefined ? '-' : String(port)),
+  } satisfies Question<'port'>,
 ] as unknown as readonly Question[];
 
 export function question<K extends keyof Answers>(name: K): Question<K> {

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { UV_IMAGE, catalogueTable, findTarget, type Target } from './catalogue.js';
 import type { Install } from './detect.js';
+import { boundWords, type Command } from './start.js';
+import type { AppKind } from './servers.js';
 import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
 
 // Compiled, this module is lib/render.js, beside the package's templates/.
@@ -45,6 +47,20 @@ export interface View {
   existing?: { install: Install; codeRoot: string };
   /** The exec-form ENTRYPOINT, as a JSON array. */
   entrypointJson: string;
+  /** A command's arguments, as the exec-form CMD (a JSON array), so `docker run IMAGE ...` replaces them. */
+  cmdJson?: string;
+  /** What the image runs, ENTRYPOINT and CMD together, as words. */
+  runs: string[];
+  /** The console script the build checks for in the venv (a command's executable). */
+  program?: string;
+  /** SIGINT for a plain Python process: as PID 1 it ignores SIGTERM, and SIGINT raises KeyboardInterrupt. */
+  stopSignal?: 'SIGINT';
+  /** The port the app listens on: EXPOSE, make run, the health check. */
+  port?: number;
+  /** A new server project's sample app: what kind, in which file, under which name. */
+  sample?: { kind: 'flask' | 'fastapi' | 'wsgi' | 'asgi'; file: string; callable: string; factory: boolean; packages: string[] };
+  /** The exec-form HEALTHCHECK command (a JSON array), for a sample app's health route. */
+  healthcheckJson?: string;
   /** For module entrypoints: the directory put on PYTHONPATH. */
   pythonPath?: string;
   /** Distribution names of the requirements, as written. */
@@ -84,8 +100,23 @@ export function view(answers: Answers, existing?: Existing): View {
   const venvPython = `${target.venv}/bin/python`;
   let codePath: string;
   let command: string[];
+  let args: string[] | undefined;
   let pythonPath: string | undefined;
-  if (entry.kind === 'script') {
+  let program: string | undefined;
+  if (entry.kind === 'command') {
+    const c = entry.command;
+    const words = boundWords(c, answers.port);
+    const local = c.script ?? c.app?.path;
+    codePath = local ? local.split('/')[0] : 'src';
+    pythonPath = c.script ? undefined : `${appRoot}/src`;
+    if (c.program === 'python') {
+      command = [venvPython, ...words.slice(1, c.argsFrom).map((w) => (w === c.script ? `${appRoot}/${w}` : w))];
+    } else {
+      program = `${target.venv}/bin/${c.program}`;
+      command = [program];
+    }
+    args = words.slice(c.argsFrom);
+  } else if (entry.kind === 'script') {
     codePath = entry.path.split('/')[0];
     command = [venvPython, `${appRoot}/${entry.path}`];
   } else if (entry.kind === 'module') {
@@ -102,7 +133,8 @@ export function view(answers: Answers, existing?: Existing): View {
   if (existing) {
     // An existing project is copied whole; its packages are found where they are, or installed.
     codePath = '.';
-    pythonPath = entry.kind === 'script' || installed ? undefined : path.posix.join(appRoot, existing.codeRoot);
+    const scriptOnly = entry.kind === 'script' || (entry.kind === 'command' && entry.command.script !== undefined);
+    pythonPath = scriptOnly || installed ? undefined : path.posix.join(appRoot, existing.codeRoot);
   }
   const distributions = answers.deps.map(requirementName);
   const { tags, defaultUser } = target.runtime;
@@ -130,13 +162,52 @@ export function view(answers: Answers, existing?: Existing): View {
       : undefined,
     guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,
     existing,
-    entrypointJson: `[${command.map((part) => JSON.stringify(part)).join(', ')}]`,
+    entrypointJson: execJson(command),
+    cmdJson: args?.length ? execJson(args) : undefined,
+    runs: [...command, ...(args ?? [])],
+    program,
+    // Servers (gunicorn, uvicorn, ...) handle SIGTERM with their own graceful shutdown.
+    stopSignal: entry.kind !== 'command' || (entry.command.program === 'python' && !entry.command.server) ? 'SIGINT' : undefined,
+    port: answers.port,
+    ...sampleOf(entry, distributions, answers.port, existing !== undefined, venvPython),
     pythonPath,
     distributions,
-    appFunction: entry.kind === 'callable' ? entry.function : 'main',
+    appFunction: entry.kind === 'callable' ? entry.function : entry.kind === 'command' && entry.command.app?.module ? (entry.command.app.callable ?? 'main') : 'main',
     emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
     catalogueTable: catalogueTable(),
   };
+}
+
+const execJson = (words: string[]): string => `[${words.map((part) => JSON.stringify(part)).join(', ')}]`;
+
+/**
+ * The sample app of a new project whose command serves: a minimal app of the framework among the
+ * dependencies (Flask, FastAPI), else a bare WSGI or ASGI callable, where the command's
+ * module:callable points, with `/` and a `/health` route that the HEALTHCHECK asks.
+ */
+function sampleOf(entry: Entrypoint, distributions: string[], port: number | undefined, existing: boolean, python: string): Pick<View, 'sample' | 'healthcheckJson'> {
+  if (existing || entry.kind !== 'command' || !entry.command.serving || port === undefined) return { sample: undefined, healthcheckJson: undefined };
+  const c: Command = entry.command;
+  const has = (name: string): boolean => distributions.some((d) => normaliseName(d) === name);
+  const served: AppKind = c.server!.serves!.app;
+  const kind = served === 'wsgi' ? (has('flask') ? 'flask' : 'wsgi') : served === 'asgi' ? (has('fastapi') ? 'fastapi' : 'asgi') : served;
+  let file: string;
+  let packages: string[] = [];
+  let callable = 'app';
+  let factory = false;
+  if (c.app?.path !== undefined) {
+    file = c.app.path.endsWith('.py') ? c.app.path : `${c.app.path.replace(/\/$/, '')}/main.py`;
+  } else {
+    const module = c.app?.module ?? 'app';
+    const parts = module.split('.');
+    file = `src/${parts.join('/')}.py`;
+    packages = parts.slice(0, -1).map((_, i) => `src/${parts.slice(0, i + 1).join('/')}/__init__.py`);
+    // gunicorn's default callable is `application`; the others name theirs.
+    callable = c.app?.callable ?? (c.server!.script === 'gunicorn' && c.app ? 'application' : 'app');
+    factory = c.app?.factory ?? false;
+  }
+  const probe = `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`;
+  return { sample: { kind, file, callable, factory, packages }, healthcheckJson: execJson([python, '-c', probe]) };
 }
 
 /** A Python file without its module docstring, comments and blank lines, for python -c. */
@@ -193,20 +264,37 @@ export function renderProject(answers: Answers): Map<string, string> {
   files.set('docker/runtime_check.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'));
   files.set('docker/count_packages.py', readFileSync(path.join(TEMPLATES_DIR, 'count_packages.py'), 'utf8'));
   files.set('docker/slim.Dockerfile', render('slim.Dockerfile.ejs', v));
+  if (v.sample) {
+    for (const init of v.sample.packages) files.set(init, `"""${init.slice('src/'.length, -'/__init__.py'.length).replaceAll('/', '.')}: part of ${v.name}."""\n`);
+    files.set(v.sample.file, render(`app/${v.sample.kind}.py.ejs`, v));
+    return files;
+  }
   const app = render('app.py.ejs', v);
-  if (v.entry.kind === 'script') {
-    files.set(v.entry.path, app);
+  const entry = v.entry.kind === 'command' ? commandCode(v.entry.command) : v.entry;
+  if (entry.kind === 'script') {
+    files.set(entry.path, app);
   } else {
     // src/a/b/__main__.py (src/a/b.py for module:function), with an __init__.py in every package on the way.
-    const parts = v.entry.module.split('.');
-    const packages = v.entry.kind === 'module' ? parts.length : parts.length - 1;
+    const parts = entry.module.split('.');
+    const packages = entry.kind === 'module' ? parts.length : parts.length - 1;
     for (let i = 1; i <= packages; i++) {
       const pkg = parts.slice(0, i).join('.');
       files.set(`src/${parts.slice(0, i).join('/')}/__init__.py`, `"""${pkg}: part of ${v.name}."""\n`);
     }
-    files.set(v.entry.kind === 'module' ? `src/${parts.join('/')}/__main__.py` : `src/${parts.join('/')}.py`, app);
+    files.set(entry.kind === 'module' ? `src/${parts.join('/')}/__main__.py` : `src/${parts.join('/')}.py`, app);
   }
   return files;
+}
+
+/**
+ * The code a new project's command runs, when it is no server with a sample app: its script, its
+ * `python -m` module, its app module (e.g. celery -A proj), else the default script.
+ */
+function commandCode(c: Command): Exclude<Entrypoint, { kind: 'command' }> {
+  if (c.script) return { kind: 'script', path: c.script };
+  if (c.module && !c.server) return { kind: 'module', module: c.module };
+  if (c.app?.module) return { kind: 'callable', module: c.app.module, function: c.app.callable ?? 'main' };
+  return { kind: 'script', path: 'src/app.py' };
 }
 
 /**

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { findTarget } from '../../lib/catalogue.js';
-import { QUESTIONS, ValidationError, checkCombination, parseGiven, promptFor, pythonWarning, type Answers, type ProjectAnswers, type Question } from '../../lib/questions.js';
+import { QUESTIONS, ValidationError, checkCombination, commandWarning, parseGiven, promptFor, pythonWarning, requirementName, type Answers, type ProjectAnswers, type Question } from '../../lib/questions.js';
 import { TEMPLATES_DIR, projectName, renderProject, view } from '../../lib/render.js';
 
 export type GeneratorOptions = Generator['options'] &
@@ -92,6 +92,8 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     checkCombination(answers as Answers);
     const warning = pythonWarning(answers.python!);
     if (warning) this.log(`warning: ${warning}`);
+    const missing = commandWarning(answers.entrypoint!, answers.deps!.map(requirementName));
+    if (missing) this.log(`warning: ${missing}`);
     this.answers = answers as Answers;
   }
 
@@ -137,7 +139,8 @@ export default class DistrolessPythonGenerator extends Generator<Record<string, 
     this.log('Next steps:');
     if (relative) this.log(`  cd ${relative}`);
     this.log('  make build   # build the image');
-    this.log('  make run     # run it');
+    this.log(v.port === undefined ? '  make run     # run it' : `  make run     # serve it on http://localhost:${v.port}/ (make run PORT=9000 for another port)`);
+    if (v.healthcheckJson) this.log('               # GET /health answers {"status": "ok"}; the image health check asks it');
     this.log('  make size    # see how small it is');
   }
 

@@ -8,8 +8,21 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { detect, type Detection } from '../../lib/detect.js';
-import { QUESTIONS, ValidationError, checkCombination, parseGiven, promptFor, pythonWarning, type Answers, type Question } from '../../lib/questions.js';
+import { dependencyNames, detect, type Detection } from '../../lib/detect.js';
+import { joinCommand } from '../../lib/command.js';
+import {
+  QUESTIONS,
+  ValidationError,
+  checkCombination,
+  classifyEntrypoint,
+  commandWarning,
+  parseGiven,
+  promptFor,
+  proposedPort,
+  pythonWarning,
+  type Answers,
+  type Question,
+} from '../../lib/questions.js';
 import { TEMPLATES_DIR, projectName, renderDistrolessMd, renderExisting } from '../../lib/render.js';
 
 type Options = Generator['options'] &
@@ -54,29 +67,41 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const d = this.#detection;
     this.#interactive = !this.options.yes && (this.options.interactive ?? Boolean(process.stdin.isTTY));
     for (const line of this.#found()) this.log(`found: ${line}`);
+    for (const line of this.#startNotes()) this.log(`note: ${line}`);
     for (const problem of d.problems) this.log(`note: ${problem}`);
     const detected: Partial<Answers> = { python: d.python?.value, entrypoint: d.entrypoint?.value };
     const answers: Partial<Answers> = { directory: this.#given.directory, deps: [] };
     for (const q of ASKED.filter((x) => x.kind === 'option')) {
       const given = this.#given[q.name];
-      const fallback = detected[q.name] ?? q.defaultFor?.(answers) ?? q.default;
+      let fallback = detected[q.name] ?? q.defaultFor?.(answers) ?? q.default;
       if (q.name === 'entrypoint' && given === undefined && detected.entrypoint === undefined && !this.#interactive) {
-        throw new ValidationError('--entrypoint', 'none found (no [project.scripts], __main__.py, main.py, app.py or Dockerfile CMD); give one');
+        throw new ValidationError(
+          '--entrypoint',
+          'no start command found (no compose command, Dockerfile CMD or ENTRYPOINT, Procfile, start script, [project.scripts], __main__.py, or main.py/app.py with a __main__ block); give one',
+        );
       }
-      if (q.name === 'entrypoint' && typeof fallback === 'string') {
+      // A flag wins over what was detected, even when the detected value is unusable.
+      if (q.name === 'entrypoint' && given === undefined && typeof fallback === 'string') {
         try {
           q.parse(fallback);
         } catch (error) {
-          if (!(error instanceof ValidationError) || given !== undefined) throw error;
-          throw new ValidationError('--entrypoint', `found '${fallback}', which is not usable: ${error.rule}; give one`);
+          if (!(error instanceof ValidationError)) throw error;
+          if (!this.#interactive) throw new ValidationError('--entrypoint', `found '${fallback}' (${d.entrypoint?.from}), which is not usable: ${error.rule}; give one`);
+          this.log(`note: found '${fallback}' (${d.entrypoint?.from}), which is not usable: ${error.rule}`);
+          fallback = q.default;
         }
       }
+      // The port the chosen command binds, else the one the old setup published, else the server's default.
+      if (q.name === 'port') fallback = this.#port(answers.entrypoint!);
       (answers as Record<string, unknown>)[q.name] =
         given !== undefined ? given : this.#interactive && q.ask !== false ? await this.#ask(q, fallback as never, answers) : fallback;
+      if (q.name === 'entrypoint') this.#checkExists(answers.entrypoint!);
     }
     checkCombination(answers);
     const warning = pythonWarning(answers.python!);
     if (warning) this.log(`warning: ${warning}`);
+    const missing = commandWarning(answers.entrypoint!, dependencyNames(d.install));
+    if (missing) this.log(`warning: ${missing}`);
     this.answers = answers as Answers;
   }
 
@@ -114,6 +139,25 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     this.log('Next steps:');
     if (relative) this.log(`  cd ${relative}`);
     this.log(`  docker build -t ${projectName(this.answers.directory)} .`);
+    const port = this.answers.port;
+    this.log(`  docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges${port === undefined ? '' : ` --publish ${port}:${port}`} ${projectName(this.answers.directory)}`);
+    if (port !== undefined) this.log(`  # then http://localhost:${port}/`);
+  }
+
+  #port(entrypoint: string): number | undefined {
+    const entry = classifyEntrypoint(entrypoint);
+    const bound = entry.kind === 'command' ? entry.command.bind.port : undefined;
+    const serving = entry.kind === 'command' && entry.command.serving;
+    return bound ?? (serving || entry.kind !== 'command' ? this.#detection.port?.value : undefined) ?? proposedPort(entrypoint);
+  }
+
+  /** Exit 0 only for a project that will start: the script an entrypoint runs must be in the project. */
+  #checkExists(entrypoint: string): void {
+    const entry = classifyEntrypoint(entrypoint);
+    const script = entry.kind === 'script' ? entry.path : entry.kind === 'command' ? entry.command.script : undefined;
+    if (script !== undefined && !existsSync(path.join(this.#target(), script))) {
+      throw new ValidationError('--entrypoint', `${script} is not in the project: give the script or command that starts it`);
+    }
   }
 
   #target(): string {
@@ -139,13 +183,25 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     }
     if (d.python) lines.push(`Python ${d.python.value}: from ${d.python.from}`);
     if (d.entrypoint) lines.push(`entrypoint ${d.entrypoint.value}: from ${d.entrypoint.from}`);
+    if (d.port) lines.push(`port ${d.port.value}: from ${d.port.from}`);
     return lines;
+  }
+
+  /** How the start command was unwrapped, and the other start commands found and not used. */
+  #startNotes(): string[] {
+    const { start } = this.#detection;
+    return [
+      ...(start.command?.dropped ?? []).map((dropped) => `start command unwrapped: ${dropped}`),
+      ...start.others.map((other) => `also found ${joinCommand(other.words)} (${other.from}); not used`),
+    ];
   }
 
   #render(): { files: Map<string, string>; kept: string[] } {
     const target = this.#target();
-    const entry = this.answers.entrypoint.split(':')[0].split('.')[0];
-    const codeRoot = !this.answers.entrypoint.endsWith('.py') && existsSync(path.join(target, 'src', entry)) ? 'src' : '.';
+    const entry = classifyEntrypoint(this.answers.entrypoint);
+    const module = entry.kind === 'script' ? undefined : entry.kind === 'command' ? (entry.command.app?.module ?? entry.command.module) : entry.module;
+    const top = module?.split('.')[0];
+    const codeRoot = top !== undefined && (existsSync(path.join(target, 'src', top)) || existsSync(path.join(target, 'src', `${top}.py`))) ? 'src' : '.';
     const existing = { install: this.#detection.install, codeRoot };
     const files = renderExisting(this.answers, existing);
     const kept: string[] = [];
@@ -157,7 +213,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (this.#detection.dockerfile) {
       kept.push(this.options.force ? 'Dockerfile: yours was saved as Dockerfile.bak.' : 'Dockerfile: yours is replaced only with --force, after a copy to Dockerfile.bak.');
     }
-    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: this.#found(), kept }));
+    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(), ...this.#startNotes()], kept }));
     for (const line of kept.filter((l) => l.startsWith('Makefile'))) this.log(`note: ${line}`);
     return { files, kept };
   }

@@ -94,6 +94,36 @@ def unconditional_names(requires: list[str]) -> list[str]:
     return names
 
 
+# The target the index serves: CPython 3.13 on x86_64 Linux (pip's view).
+MARKER_ENV = {"python_version": "3.13", "python_full_version": "3.13.5",
+              "sys_platform": "linux", "platform_system": "Linux",
+              "platform_machine": "x86_64", "os_name": "posix",
+              "platform_python_implementation": "CPython",
+              "implementation_name": "cpython", "extra": ""}
+MARKER_CMP = re.compile(
+    r"""([A-Za-z_]+|'[^']*'|"[^"]*")\s*(===|==|!=|<=|>=|~=|<|>|not\s+in|in)\s*([A-Za-z_]+|'[^']*'|"[^"]*")""")
+
+
+def marker_applies(marker: str) -> bool:
+    """Whether a PEP 508 marker holds for MARKER_ENV (enough for Requires-Dist)."""
+    def value(tok: str) -> str:
+        return tok[1:-1] if tok[0] in "'\"" else MARKER_ENV.get(tok, "")
+
+    def key(v: str):
+        return tuple(int(x) if x.isdigit() else x for x in re.split(r"[.]", v))
+
+    def cmp(m: re.Match) -> str:
+        lhs, op, rhs = value(m.group(1)), re.sub(r"\s+", " ", m.group(2)), value(m.group(3))
+        if op in ("in", "not in"):
+            return str((lhs in rhs) == (op == "in"))
+        version = "version" in m.group(1) + m.group(3)
+        a, b = (key(lhs), key(rhs)) if version else (lhs, rhs)
+        return str({"==": a == b, "===": lhs == rhs, "!=": a != b, "<": a < b, "<=": a <= b,
+                    ">": a > b, ">=": a >= b, "~=": a >= b}[op])
+
+    return bool(eval(MARKER_CMP.sub(cmp, marker), {"__builtins__": {}}))  # only True/False/and/or/()
+
+
 class Built:
     def __init__(self, name, version, wheel, requires, requires_python, compiled, tag):
         self.name, self.version, self.wheel = name, version, wheel
@@ -289,18 +319,17 @@ def main() -> int:
             raise SystemExit(f"{extra['wheel']} provided twice")
         dists[key]["extraWheels"].append(extra)
 
-    # Dependencies pip will fetch (no extra marker) must all be in the index,
-    # except ones whose marker excludes Python 3.13 (e.g. python_version < "3.9").
+    # Dependencies pip will fetch (no extra; marker true on CPython 3.13 x86_64
+    # Linux) must all be in the index: they are dependsOn.
     for key, d in dists.items():
         for req in d["requiresDist"]:
             spec, _, marker = req.partition(";")
-            if "extra" in marker:
+            if "extra" in marker or (marker.strip() and not marker_applies(marker)):
                 continue
             dep = unconditional_names([spec])[0]
-            if dep in dists:
-                d["dependsOn"].append(dep)
-            elif not marker.strip():
+            if dep not in dists:
                 raise SystemExit(f"{key} requires {dep}, which is not in the index")
+            d["dependsOn"].append(dep)
 
     simple = os.path.join(tmp, "simple")
     os.makedirs(simple)
