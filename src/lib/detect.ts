@@ -12,6 +12,7 @@ import { parse as parseToml } from 'smol-toml';
 import { DEFAULT_PYTHON, PYTHON_VERSIONS, findVersion } from './catalogue.js';
 import { joinCommand } from './command.js';
 import { detectStart, hasMainBlock, type StartDetection } from './detect-start.js';
+import { findServer } from './servers.js';
 
 /** How the build stage installs the dependencies. */
 export type Install =
@@ -189,6 +190,20 @@ function detectEntrypoint(dir: string, project: Pyproject | undefined, start: St
       words[1] = 'run';
       start.command.dropped.push('fastapi dev, run as fastapi run (dev reloads on changes and binds loopback)');
     }
+    const server = findServer(words[0]);
+    for (const option of server?.development ?? []) {
+      const at = words.findIndex((w) => w === option || w.startsWith(`${option}=`));
+      if (at > 0) {
+        start.command.dropped.push(`${words[at]} (for development: it restarts or debugs on code changes)`);
+        words.splice(at, 1);
+      }
+    }
+    // flask finds its app through FLASK_APP, which the old image set and the new one does not.
+    const flaskApp = server?.script === 'flask' && !words.some((w) => /^(-A|--app)(=|$)/.test(w)) ? dockerfileEnv(dir, 'FLASK_APP') : undefined;
+    if (flaskApp) {
+      words.splice(1, 0, '--app', flaskApp.value);
+      start.command.dropped.push(`FLASK_APP=${flaskApp.value} (${flaskApp.from}), given as --app ${flaskApp.value}`);
+    }
     return { value: joinCommand(words), from: start.command.from };
   }
   const scripts = Object.entries(project?.project?.scripts ?? {});
@@ -201,6 +216,22 @@ function detectEntrypoint(dir: string, project: Pyproject | undefined, start: St
   for (const file of ['main.py', 'app.py', 'src/main.py', 'src/app.py']) {
     const source = read(dir, file);
     if (source !== undefined && hasMainBlock(source)) return { value: file, from: `${file} (its __main__ block)` };
+  }
+  return undefined;
+}
+
+/** A variable the old Dockerfile sets with ENV, in any stage (the last one wins). */
+function dockerfileEnv(dir: string, name: string): Finding<string> | undefined {
+  for (const file of ['Dockerfile', 'docker/Dockerfile']) {
+    const text = read(dir, file);
+    if (text === undefined) continue;
+    let found: Finding<string> | undefined;
+    for (const env of DockerfileParser.parse(text).getENVs()) {
+      for (const property of env.getProperties()) {
+        if (property.getName() === name && property.getValue()) found = { value: property.getValue()!, from: `${file} ENV` };
+      }
+    }
+    return found;
   }
   return undefined;
 }

@@ -37,6 +37,10 @@ export interface Server {
   valued?: string[];
   /** Environment variables it reads its arguments from, which a bind rewrite cannot see. */
   environment?: string[];
+  /** A worker: it listens on no port (celery, rq). */
+  worker?: boolean;
+  /** Options for development only, refused in an image (and dropped, with a note, from a detected command). */
+  development?: string[];
 }
 
 export const SERVERS: readonly Server[] = [
@@ -47,12 +51,14 @@ export const SERVERS: readonly Server[] = [
     appArgument: {},
     valued: ['-c', '--config', '-w', '--workers', '-k', '--worker-class', '--threads', '-t', '--timeout', '--log-level', '--access-logfile', '--error-logfile', '--chdir', '--worker-tmp-dir', '-e', '--env', '--graceful-timeout', '--keep-alive', '--max-requests', '--name', '-n', '--pythonpath', '--forwarded-allow-ips', '--log-config', '--access-logformat', '--user', '-u', '--group', '-g', '--umask', '-m', '--statsd-host', '--max-requests-jitter', '--limit-request-line'],
     environment: ['GUNICORN_CMD_ARGS'],
+    development: ['--reload'],
   },
   {
     script: 'uvicorn',
     distribution: 'uvicorn',
     serves: { port: 8000, host: '127.0.0.1', bind: { style: 'host+port', host: ['--host'], port: ['--port'] }, app: 'asgi' },
     appArgument: {},
+    development: ['--reload'],
     valued: ['--host', '--port', '--uds', '--fd', '--workers', '--log-level', '--log-config', '--loop', '--http', '--ws', '--lifespan', '--interface', '--env-file', '--root-path', '--app-dir', '--forwarded-allow-ips', '--timeout-keep-alive', '--limit-concurrency', '--backlog', '--ssl-keyfile', '--ssl-certfile', '--header', '--timeout-graceful-shutdown'],
   },
   {
@@ -77,6 +83,7 @@ export const SERVERS: readonly Server[] = [
     appArgument: { option: ['-A', '--app'] },
     valued: ['-A', '--app', '-e', '--env-file', '-h', '--host', '-p', '--port', '--cert', '--key', '--extra-files', '--exclude-patterns'],
     environment: ['FLASK_APP', 'FLASK_RUN_HOST', 'FLASK_RUN_PORT'],
+    development: ['--reload', '--debug', '--debugger'],
   },
   {
     script: 'fastapi',
@@ -95,9 +102,9 @@ export const SERVERS: readonly Server[] = [
     valued: ['--host', '--port', '--listen', '--unix-socket', '--threads', '--url-scheme', '--ident', '--backlog', '--channel-timeout'],
   },
   { script: 'uwsgi', distribution: 'uWSGI', valued: ['--ini', '--http', '--http-socket', '--socket', '--module', '--wsgi-file', '--processes', '--threads'] },
-  { script: 'celery', distribution: 'celery', appArgument: { option: ['-A', '--app'] }, valued: ['-A', '--app', '-l', '--loglevel', '-c', '--concurrency', '-Q', '--queues', '-b', '--broker'] },
-  { script: 'rq', distribution: 'rq' },
-  { script: 'dramatiq', distribution: 'dramatiq' },
+  { script: 'celery', distribution: 'celery', worker: true, appArgument: { option: ['-A', '--app'] }, valued: ['-A', '--app', '-l', '--loglevel', '-c', '--concurrency', '-Q', '--queues', '-b', '--broker'] },
+  { script: 'rq', distribution: 'rq', worker: true },
+  { script: 'dramatiq', distribution: 'dramatiq', worker: true },
   { script: 'streamlit', distribution: 'streamlit' },
   { script: 'django-admin', distribution: 'Django' },
 ];

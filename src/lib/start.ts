@@ -160,6 +160,10 @@ export function parseCommand(line: string): Command {
   const plain = positionals(words, command.argsFrom, server.valued);
   const first = plain.length ? words[plain[0]] : undefined;
   if (first !== undefined && server.refused?.[first]) throw new ValidationError(FIELD, server.refused[first]);
+  const development = words.slice(command.argsFrom).find((w) => server.development?.includes(w.split('=')[0]));
+  if (development) {
+    throw new ValidationError(FIELD, `${server.script} ${development} is for development (it restarts or debugs on code changes): drop it in an image`);
+  }
   command.serving = Boolean(server.serves) && (server.subcommand === undefined || first === server.subcommand);
   if (server.appArgument) {
     const rest = server.subcommand === undefined ? plain : plain.slice(1);

@@ -147,8 +147,9 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
   #port(entrypoint: string): number | undefined {
     const entry = classifyEntrypoint(entrypoint);
     const bound = entry.kind === 'command' ? entry.command.bind.port : undefined;
-    const serving = entry.kind === 'command' && entry.command.serving;
-    return bound ?? (serving || entry.kind !== 'command' ? this.#detection.port?.value : undefined) ?? proposedPort(entrypoint);
+    // A worker (celery, rq) listens on nothing, whatever the old setup exposed.
+    const worker = entry.kind === 'command' && entry.command.server?.worker;
+    return bound ?? (worker ? undefined : this.#detection.port?.value) ?? proposedPort(entrypoint);
   }
 
   /** Exit 0 only for a project that will start: the script an entrypoint runs must be in the project. */

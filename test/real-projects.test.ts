@@ -1,0 +1,199 @@
+/**
+ * Trimmed copies of real public repositories (test/fixtures/real, sources in its README),
+ * converted with `--existing --yes --force`: the start command and port found, each with its
+ * source, what the image runs (ENTRYPOINT, CMD, EXPOSE), and every file of the project's
+ * byte-identical afterwards (an old Dockerfile or .dockerignore is kept as .bak, byte for byte).
+ */
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runBin, snapshot } from './helpers.js';
+
+const REAL = path.join(ROOT, 'test/fixtures/real');
+
+interface Case {
+  fixture: string;
+  /** The project inside the fixture (its compose file may be one level up). */
+  project?: string;
+  flags?: string[];
+  found: string[];
+  notes?: string[];
+  entrypoint: string[];
+  cmd?: string[];
+  port?: number;
+}
+
+const CASES: Case[] = [
+  {
+    fixture: 'microblog',
+    found: [
+      'entrypoint gunicorn -b :5000 --access-logfile - --error-logfile - microblog:app: from boot.sh (exec line), run by Dockerfile ENTRYPOINT',
+      'port 5000: from Dockerfile EXPOSE',
+    ],
+    notes: ['start command unwrapped: flask db upgrade (earlier in boot.sh)', 'also found gunicorn microblog:app (Procfile web); not used'],
+    entrypoint: ['/opt/venv/bin/gunicorn'],
+    cmd: ['-b', ':5000', '--access-logfile', '-', '--error-logfile', '-', 'microblog:app'],
+    port: 5000,
+  },
+  {
+    fixture: 'uv-docker-example',
+    found: ['entrypoint fastapi run --host 0.0.0.0 src/uv_docker_example: from Dockerfile CMD', 'port 8000: from compose.yml services.web.ports'],
+    notes: ['start command unwrapped: uv run', 'start command unwrapped: fastapi dev, run as fastapi run (dev reloads on changes and binds loopback)'],
+    entrypoint: ['/opt/venv/bin/fastapi'],
+    cmd: ['run', '--port', '8000', '--host', '0.0.0.0', 'src/uv_docker_example'],
+    port: 8000,
+  },
+  {
+    fixture: 'full-stack-fastapi-template',
+    found: ['entrypoint fastapi run --workers 4: from Dockerfile CMD'],
+    entrypoint: ['/opt/venv/bin/fastapi'],
+    cmd: ['run', '--host', '0.0.0.0', '--port', '8000', '--workers', '4'],
+    port: 8000,
+  },
+  {
+    fixture: 'awesome-compose-flask',
+    project: 'app',
+    found: ['entrypoint python app.py: from Dockerfile ENTRYPOINT (stage builder) + CMD (stage builder)', 'port 8000: from ../compose.yaml services.web.ports'],
+    entrypoint: ['/opt/venv/bin/python', '/app/app.py'],
+    port: 8000,
+  },
+  {
+    fixture: 'awesome-compose-nginx-wsgi-flask',
+    project: 'flask',
+    found: ['entrypoint gunicorn -w 3 -t 60 -b 0.0.0.0:8000 app:app: from ../compose.yaml services.flask-app.command', 'port 8000: from ../compose.yaml services.flask-app.ports'],
+    notes: ['also found python app.py (Dockerfile CMD); not used'],
+    entrypoint: ['/opt/venv/bin/gunicorn'],
+    cmd: ['-w', '3', '-t', '60', '-b', '0.0.0.0:8000', 'app:app'],
+    port: 8000,
+  },
+  {
+    fixture: 'awesome-compose-nginx-flask-mysql',
+    project: 'backend',
+    found: ['entrypoint flask --app hello.py run: from Dockerfile CMD', 'port 8000: from ../compose.yaml services.backend.ports'],
+    notes: ['start command unwrapped: FLASK_APP=hello.py (Dockerfile ENV), given as --app hello.py'],
+    entrypoint: ['/opt/venv/bin/flask'],
+    cmd: ['--app', 'hello.py', 'run', '--host', '0.0.0.0', '--port', '8000'],
+    port: 8000,
+  },
+  {
+    fixture: 'bakerydemo',
+    found: [
+      'entrypoint uwsgi etc/uwsgi.ini: from Dockerfile ENTRYPOINT + CMD, through docker-entrypoint.sh (exec "$@")',
+      'port 8000: from docker-compose.yml services.app.ports',
+    ],
+    notes: ['start command unwrapped: /code/etc/uwsgi.ini → etc/uwsgi.ini (Dockerfile ADD . /code/)', 'also found uwsgi ./etc/uwsgi.ini (Procfile web); not used'],
+    entrypoint: ['/opt/venv/bin/uwsgi'],
+    cmd: ['etc/uwsgi.ini'],
+    port: 8000,
+  },
+  {
+    fixture: 'python-getting-started',
+    found: ['entrypoint gunicorn --config gunicorn.conf.py gettingstarted.wsgi: from Procfile web'],
+    entrypoint: ['/opt/venv/bin/gunicorn'],
+    // The command line's bind wins over the one gunicorn.conf.py computes from $PORT.
+    cmd: ['--bind', '0.0.0.0:8000', '--config', 'gunicorn.conf.py', 'gettingstarted.wsgi'],
+    port: 8000,
+  },
+  {
+    fixture: 'recipe-app-api',
+    found: ['entrypoint python app/manage.py runserver 0.0.0.0:8000: from docker-compose.yml services.app.command', 'port 8000: from docker-compose.yml services.app.ports'],
+    notes: ['start command unwrapped: python manage.py wait_for_db && python manage.py migrate (before &&)', 'start command unwrapped: manage.py → app/manage.py (Dockerfile COPY ./app /app)'],
+    entrypoint: ['/opt/venv/bin/python', '/app/app/manage.py'],
+    cmd: ['runserver', '0.0.0.0:8000'],
+    port: 8000,
+  },
+  {
+    fixture: 'fastapi-realworld-example-app',
+    found: ['entrypoint uvicorn --host=0.0.0.0 app.main:app: from Dockerfile CMD (shell form)', 'port 8000: from docker-compose.yml services.app.ports'],
+    notes: ['start command unwrapped: poetry run alembic upgrade head (before &&)', 'start command unwrapped: poetry run'],
+    entrypoint: ['/opt/venv/bin/uvicorn'],
+    cmd: ['--port', '8000', '--host=0.0.0.0', 'app.main:app'],
+    port: 8000,
+  },
+  {
+    fixture: 'healthchecks',
+    found: ['entrypoint uwsgi docker/uwsgi.ini: from docker/Dockerfile CMD'],
+    notes: ['start command unwrapped: /opt/healthchecks/docker/uwsgi.ini → docker/uwsgi.ini (docker/Dockerfile COPY . /opt/healthchecks/)'],
+    entrypoint: ['/opt/venv/bin/uwsgi'],
+    cmd: ['docker/uwsgi.ini'],
+  },
+];
+
+/** The fixture in a fresh temporary folder, with `_repo-root/` laid out as the folder above the project. */
+function copy(c: Case): { dir: string; before: Record<string, string> } {
+  const root = path.join(mkdtempSync(path.join(tmpdir(), 'dp-real-')), c.fixture);
+  cpSync(path.join(REAL, c.fixture), root, { recursive: true, filter: (src) => !src.includes(`${path.sep}_repo-root`) });
+  const dir = c.project ? path.join(root, c.project) : root;
+  return { dir, before: snapshot(dir) };
+}
+
+const exec = (dockerfile: string, keyword: string): string[] | undefined => {
+  const line = dockerfile.split('\n').find((l) => l.startsWith(`${keyword} [`));
+  return line ? (JSON.parse(line.slice(keyword.length + 1)) as string[]) : undefined;
+};
+
+describe('real projects, converted', () => {
+  it('every fixture folder is in this table or tested elsewhere', () => {
+    const tested = new Set([...CASES.map((c) => c.fixture), 'awesome-compose-fastapi', 'fastapi-tdd-docker']);
+    expect(readdirSync(REAL, { withFileTypes: true }).filter((e) => e.isDirectory() && !tested.has(e.name)).map((e) => e.name)).toEqual([]);
+  });
+
+  it.each(CASES)('$fixture: the start command and port, from where the project keeps them', (c) => {
+    const { dir, before } = copy(c);
+    const r = runBin(['--existing', dir, '--yes', '--force', ...(c.flags ?? [])], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    for (const line of c.found) expect(r.stderr).toContain(`found: ${line}\n`);
+    for (const line of c.notes ?? []) expect(r.stderr).toContain(`note: ${line}\n`);
+    const after = snapshot(dir);
+    expect(exec(after.Dockerfile, 'ENTRYPOINT')).toEqual(c.entrypoint);
+    expect(exec(after.Dockerfile, 'CMD')).toEqual(c.cmd);
+    expect(/^EXPOSE (\d+)$/m.exec(after.Dockerfile)?.[1]).toBe(c.port === undefined ? undefined : String(c.port));
+    // Every file of the project is as it was; an old Dockerfile and .dockerignore, replaced with
+    // --force, are kept byte for byte as .bak (merging .dockerignore is issue 12's).
+    for (const [file, content] of Object.entries(before)) {
+      if (file === 'Dockerfile' || file === '.dockerignore') expect(after[`${file}.bak`]).toBe(content);
+      else expect(after[file], file).toBe(content);
+    }
+    for (const line of c.found) expect(after['DISTROLESS.md']).toContain(`- ${line}\n`);
+  });
+
+  it('fastapi-tdd-docker: the compose file one level up runs uvicorn through the image entrypoint script; --reload is dropped', () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'dp-real-'));
+    cpSync(path.join(REAL, 'fastapi-tdd-docker/_repo-root'), base, { recursive: true });
+    // Its compose file builds ./project.
+    const dir = path.join(base, 'project');
+    cpSync(path.join(REAL, 'fastapi-tdd-docker'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}_repo-root`) });
+    const before = snapshot(dir);
+    const r = runBin(['--existing', dir, '--yes', '--force'], base);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/found: entrypoint uvicorn app\.main:app --workers 1 --host 0\.0\.0\.0 --port 8000: from Dockerfile ENTRYPOINT \+ \.\.\/docker-compose\.yml services\.web\.command/);
+    expect(r.stderr).toContain('note: start command unwrapped: --reload (for development: it restarts or debugs on code changes)\n');
+    expect(r.stderr).toContain('found: port 8000: from ../docker-compose.yml services.web.ports\n');
+    const after = snapshot(dir);
+    expect(exec(after.Dockerfile, 'CMD')).toEqual(['app.main:app', '--workers', '1', '--host', '0.0.0.0', '--port', '8000']);
+    expect(after['Dockerfile.bak']).toBe(before.Dockerfile);
+  });
+
+  it('a flag wins over what was detected, even over a command that could not be used', () => {
+    const c = CASES.find((x) => x.fixture === 'microblog')!;
+    const { dir } = copy(c);
+    const r = runBin(['--existing', dir, '--yes', '--force', '--entrypoint', 'gunicorn -w 2 microblog:app', '--port', '8000'], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    const after = snapshot(dir);
+    expect(exec(after.Dockerfile, 'CMD')).toEqual(['--bind', '0.0.0.0:8000', '-w', '2', 'microblog:app']);
+    expect(after.Dockerfile).toMatch(/^EXPOSE 8000$/m);
+  });
+
+  it('awesome-compose-fastapi: no start command in its files (its base image had it), refused in one line naming --entrypoint, nothing written', () => {
+    const root = path.join(mkdtempSync(path.join(tmpdir(), 'dp-real-')), 'awesome-compose-fastapi');
+    cpSync(path.join(REAL, 'awesome-compose-fastapi'), root, { recursive: true });
+    const before = snapshot(root);
+    const r = runBin(['--existing', root, '--yes', '--force'], root);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'error: --entrypoint: no start command found (no compose command, Dockerfile CMD or ENTRYPOINT, Procfile, start script, [project.scripts], __main__.py, or main.py/app.py with a __main__ block); give one',
+    );
+    expect(snapshot(root)).toEqual(before);
+  });
+});
