@@ -225,3 +225,68 @@ describe.each(matrix)('$label', ({ answers }) => {
     expect(run.trim()).toBe('docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges my-app');
   });
 });
+
+// Start commands with arguments on every target: the sample app by framework, the bind, the port.
+const SERVER_SHAPES: { label: string; deps: string[]; entrypoint: string; port: number; sample: string; callable: RegExp; runs: string[] }[] = [
+  { label: 'Flask on gunicorn', deps: ['flask', 'gunicorn'], entrypoint: 'gunicorn -w 2 app:app', port: 8000, sample: 'src/app.py', callable: /^app = Flask\(__name__\)$/m, runs: ['gunicorn', '--bind', '0.0.0.0:8000', '-w', '2', 'app:app'] },
+  { label: 'FastAPI on uvicorn, in a package', deps: ['fastapi', 'uvicorn'], entrypoint: 'uvicorn api.main:app', port: 9000, sample: 'src/api/main.py', callable: /^app = FastAPI\(title="my-app"\)$/m, runs: ['uvicorn', '--host', '0.0.0.0', '--port', '9000', 'api.main:app'] },
+  { label: 'a bare WSGI app factory on gunicorn', deps: ['gunicorn'], entrypoint: "gunicorn 'web:create()'", port: 8000, sample: 'src/web.py', callable: /^def create\(\):$/m, runs: ['gunicorn', '--bind', '0.0.0.0:8000', 'web:create()'] },
+  { label: 'a bare ASGI app on python -m uvicorn', deps: ['uvicorn'], entrypoint: 'python -m uvicorn svc:application', port: 8000, sample: 'src/svc.py', callable: /^async def application\(scope, receive, send\):$/m, runs: ['python', '-m', 'uvicorn', '--host', '0.0.0.0', '--port', '8000', 'svc:application'] },
+  { label: 'flask run', deps: ['flask'], entrypoint: 'flask --app web run', port: 5000, sample: 'src/web.py', callable: /^app = Flask\(__name__\)$/m, runs: ['flask', '--app', 'web', 'run', '--host', '0.0.0.0', '--port', '5000'] },
+];
+
+describe.each(TARGETS.flatMap((target) => SERVER_SHAPES.map((shape) => ({ target, shape, label: `${target.family} ${target.version}: ${shape.label}` }))))('$label', ({ target, shape }) => {
+  const { port } = shape;
+  const answers: Answers = { directory: 'my-app', runtime: target.family, python: target.version, deps: shape.deps, nonroot: true, entrypoint: shape.entrypoint, port };
+  const files = renderProject(answers);
+  const text = files.get('Dockerfile')!;
+  const dockerfile = DockerfileParser.parse(text);
+  const final = stages(dockerfile).at(-1)!.instructions;
+  const keyword = (k: string) => final.filter((i) => i.getKeyword() === k);
+
+  it('Dockerfile: the executable from the venv as ENTRYPOINT, the arguments as CMD, bound to 0.0.0.0 on the port', () => {
+    expect(validate(text)).toEqual([]);
+    const entrypoint = JSON.parse(keyword('ENTRYPOINT')[0].getArgumentsContent()!) as string[];
+    const cmd = JSON.parse(keyword('CMD')[0].getArgumentsContent()!) as string[];
+    const executable = shape.runs[0] === 'python' ? [`${target.venv}/bin/python`, '-m', 'uvicorn'] : [`${target.venv}/bin/${shape.runs[0]}`];
+    expect(entrypoint).toEqual(executable);
+    expect(cmd).toEqual(shape.runs.slice(shape.runs[0] === 'python' ? 3 : 1));
+    expect(keyword('EXPOSE').map(argsOf)).toEqual([[String(port)]]);
+    expect(dockerfile.getInstructions().at(-1)!.getKeyword()).toBe('CMD');
+    // Servers keep SIGTERM for their graceful shutdown; temporary files go to the runtime's tmpfs.
+    expect(keyword('STOPSIGNAL')).toEqual([]);
+    expect(text).toMatch(/^ {4}TMPDIR=\/dev\/shm \\$/m);
+    expect(text).toMatch(/^ {4}PYTHONPATH=\/app\/src$/m);
+  });
+
+  it('Dockerfile: the check stage proves the console script is in the venv; the health check needs no shell', () => {
+    const check = stages(dockerfile).find((s) => s.name === 'check')!;
+    const run = JSON.parse(check.instructions.find((i) => i.getKeyword() === 'RUN')!.getArgumentsContent()!) as string[];
+    expect(run.slice(2)).toEqual(shape.runs[0] === 'python' ? [target.version, target.venv] : [target.version, target.venv, `${target.venv}/bin/${shape.runs[0]}`]);
+    const health = keyword('HEALTHCHECK')[0].getTextContent();
+    expect(health).toContain(`CMD ["${target.venv}/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)"]`);
+  });
+
+  it('the sample app is where the command points, of the framework among the dependencies, and compiles', () => {
+    expect(files.get(shape.sample)).toMatch(shape.callable);
+    expect(files.get(shape.sample)).toContain('"/health"');
+    expect([...files.keys()].filter((f) => f.startsWith('src/'))).toEqual([...(shape.sample.split('/').length > 2 ? ['src/api/__init__.py'] : []), shape.sample]);
+    const dir = write(files);
+    execFileSync('python3', ['-m', 'py_compile', ...[...files.keys()].filter((f) => f.endsWith('.py'))], { cwd: dir });
+  });
+
+  it('Makefile: make run publishes the port, and PORT picks the host side', () => {
+    const dir = write(files);
+    expect(execFileSync('make', ['-n', 'run'], { cwd: dir, encoding: 'utf8' }).trim()).toBe(
+      `docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges --publish ${port}:${port} my-app`,
+    );
+    expect(execFileSync('make', ['-n', 'run', 'PORT=9999'], { cwd: dir, encoding: 'utf8' })).toContain(`--publish 9999:${port} my-app`);
+  });
+
+  it('docker/slim.Dockerfile runs the same command on the -slim image', () => {
+    const slim = DockerfileParser.parse(files.get('docker/slim.Dockerfile')!);
+    const entrypoint = JSON.parse(slim.getENTRYPOINTs()[0].getArgumentsContent()!) as string[];
+    expect(entrypoint).toEqual(shape.runs[0] === 'python' ? ['python3', '-m', 'uvicorn'] : [shape.runs[0]]);
+    expect(JSON.parse(slim.getInstructions().at(-1)!.getArgumentsContent()!)).toEqual(shape.runs.slice(shape.runs[0] === 'python' ? 3 : 1));
+  });
+});

@@ -41,7 +41,8 @@ export interface StartDetection {
 }
 
 const MAX_FILE = 1024 * 1024;
-const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** The names Docker Compose looks for, in its order. */
+export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const COMPOSE_OVERRIDES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 const PREFERRED_SERVICES = ['web', 'app', 'api', 'backend', 'server'];
 const DOCKERFILES = ['Dockerfile', 'docker/Dockerfile'];

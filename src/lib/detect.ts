@@ -11,7 +11,7 @@ import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { parse as parseToml } from 'smol-toml';
 import { DEFAULT_PYTHON, PYTHON_VERSIONS, findVersion } from './catalogue.js';
 import { joinCommand } from './command.js';
-import { detectStart, hasMainBlock, type StartDetection } from './detect-start.js';
+import { COMPOSE_FILES, detectStart, hasMainBlock, type StartDetection } from './detect-start.js';
 import { findServer } from './servers.js';
 
 /** How the build stage installs the dependencies. */
@@ -238,10 +238,9 @@ function dockerfileEnv(dir: string, name: string): Finding<string> | undefined {
 
 /** A compose file one level up that builds this directory (a monorepo's root). */
 function parentCompose(dir: string): { dir: string; context: string } | undefined {
-  if (['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'].some((f) => read(dir, f) !== undefined)) return undefined;
+  const hasCompose = (folder: string): boolean => COMPOSE_FILES.some((f) => read(folder, f) !== undefined);
   const parent = path.dirname(path.resolve(dir));
-  const found = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'].some((f) => read(parent, f) !== undefined);
-  return found ? { dir: parent, context: path.basename(path.resolve(dir)) } : undefined;
+  return !hasCompose(dir) && hasCompose(parent) ? { dir: parent, context: path.basename(path.resolve(dir)) } : undefined;
 }
 
 function pyprojectNames(dependencies: string[]): string[] {

@@ -92,7 +92,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
         }
       }
       // The port the chosen command binds, else the one the old setup published, else the server's default.
-      if (q.name === 'port') fallback = this.#port(answers.entrypoint!);
+      // Read from the project's files, so checked like a flag.
+      if (q.name === 'port') fallback = q.parse(this.#port(answers.entrypoint!) ?? '-');
       (answers as Record<string, unknown>)[q.name] =
         given !== undefined ? given : this.#interactive && q.ask !== false ? await this.#ask(q, fallback as never, answers) : fallback;
       if (q.name === 'entrypoint') this.#checkExists(answers.entrypoint!);
