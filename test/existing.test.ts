@@ -3,7 +3,7 @@
  * what is detected in six realistic fixtures, what is written, and that every file of the
  * user's is byte-identical afterwards.
  */
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
@@ -11,6 +11,7 @@ import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
 import { detect } from '../lib/detect.js';
+import { BLOCK_START, theirRules } from '../lib/dockerignore.js';
 import { ROOT, runBin, snapshot } from './helpers.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/existing');
@@ -105,7 +106,7 @@ describe('an existing project', () => {
     expect(refused.stderr).toContain('found: Python 3.11: from Dockerfile FROM python:3.11-slim\n');
     expect(refused.stderr).toContain('found: entrypoint python server.py: from Dockerfile CMD\n');
     expect(refused.stderr).toContain("note: Makefile: yours is kept; its targets run clash with distroless-python's.");
-    expect(refused.stderr).toMatch(/error: directory: \S+ already has Dockerfile; nothing was written \(--force replaces them, keeping Dockerfile.bak\)\n$/);
+    expect(refused.stderr).toMatch(/error: directory: \S+ already has Dockerfile; nothing was written \(--force replaces Dockerfile, keeping Dockerfile.bak\)\n$/);
     expect(snapshot(dir)).toEqual(before);
 
     const forced = runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir));
@@ -119,6 +120,36 @@ describe('an existing project', () => {
     expect(after.Dockerfile).toContain('uv python install --compile-bytecode 3.11');
     expect(after.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "/app/server.py"]');
     expect(after['DISTROLESS.md']).toContain('Dockerfile: yours was saved as Dockerfile.bak.');
+  });
+
+  it('a .dockerignore of its own: kept without --force, naming it; merged with it, every rule of theirs first and byte for byte; a re-run adds no second block', () => {
+    const { dir } = copy('flat-main');
+    const theirs = '# ours, not yours\r\nnotes/\r\n!.env\r\n*.log';
+    writeFileSync(path.join(dir, '.dockerignore'), theirs);
+    const before = snapshot(dir);
+    const refused = runBin(['--existing', dir, '--yes'], path.dirname(dir));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      /error: directory: \S+ already has \.dockerignore; nothing was written \(--force merges \.dockerignore with distroless-python's rules, keeping every rule of yours\)\n$/,
+    );
+    expect(snapshot(dir)).toEqual(before);
+    const dry = runBin(['--existing', dir, '--yes', '--dry-run'], path.dirname(dir));
+    expect(dry.stderr).toMatch(/would merge {5}\S*flat-main\/\.dockerignore\n/);
+
+    const forced = runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir));
+    expect(forced.status, forced.stderr).toBe(0);
+    const after = snapshot(dir);
+    expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual(['DISTROLESS.md', 'Dockerfile', 'Makefile']);
+    // Theirs, with its last line ended, then ours, in its line endings.
+    expect(after['.dockerignore'].startsWith(`${theirs}\r\n${BLOCK_START}\r\n`)).toBe(true);
+    expect(theirRules(after['.dockerignore'])).toBe(`${theirs}\r\n`);
+    const { '.dockerignore': _merged, ...rest } = before;
+    expect(userFiles(dir, rest)).toEqual(rest);
+    expect(after['DISTROLESS.md']).toContain('- .dockerignore: every rule of yours is kept, in its order;');
+
+    const again = runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir));
+    expect(again.status, again.stderr).toBe(0);
+    expect(snapshot(dir)['.dockerignore']).toBe(after['.dockerignore']);
   });
 
   it('flags override what was detected; --deps is refused, the project says what to install', () => {

@@ -2,12 +2,15 @@
  * Trimmed copies of real public repositories (test/fixtures/real, sources in its README),
  * converted with `--existing --yes --force`: the start command and port found, each with its
  * source, what the image runs (ENTRYPOINT, CMD, EXPOSE), and every file of the project's
- * byte-identical afterwards (an old Dockerfile or .dockerignore is kept as .bak, byte for byte).
+ * byte-identical afterwards (an old Dockerfile is kept as .bak, byte for byte; an old .dockerignore
+ * is merged: every byte of it first, then distroless-python's block).
  */
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detect } from '../lib/detect.js';
+import { BLOCK_START, theirRules } from '../lib/dockerignore.js';
 import { ROOT, runBin, snapshot } from './helpers.js';
 
 const REAL = path.join(ROOT, 'test/fixtures/real');
@@ -104,14 +107,6 @@ const CASES: Case[] = [
     port: 8000,
   },
   {
-    fixture: 'fastapi-realworld-example-app',
-    found: ['entrypoint uvicorn --host=0.0.0.0 app.main:app: from Dockerfile CMD (shell form)', 'port 8000: from docker-compose.yml services.app.ports'],
-    notes: ['start command unwrapped: poetry run alembic upgrade head (before &&)', 'start command unwrapped: poetry run'],
-    entrypoint: ['/opt/venv/bin/uvicorn'],
-    cmd: ['--port', '8000', '--host=0.0.0.0', 'app.main:app'],
-    port: 8000,
-  },
-  {
     fixture: 'healthchecks',
     found: ['entrypoint uwsgi docker/uwsgi.ini: from docker/Dockerfile CMD'],
     notes: ['start command unwrapped: /opt/healthchecks/docker/uwsgi.ini → docker/uwsgi.ini (docker/Dockerfile COPY . /opt/healthchecks/)'],
@@ -135,7 +130,7 @@ const exec = (dockerfile: string, keyword: string): string[] | undefined => {
 
 describe('real projects, converted', () => {
   it('every fixture folder is in this table or tested elsewhere', () => {
-    const tested = new Set([...CASES.map((c) => c.fixture), 'awesome-compose-fastapi', 'fastapi-tdd-docker']);
+    const tested = new Set([...CASES.map((c) => c.fixture), 'awesome-compose-fastapi', 'fastapi-tdd-docker', 'fastapi-realworld-example-app']);
     expect(readdirSync(REAL, { withFileTypes: true }).filter((e) => e.isDirectory() && !tested.has(e.name)).map((e) => e.name)).toEqual([]);
   });
 
@@ -149,12 +144,17 @@ describe('real projects, converted', () => {
     expect(exec(after.Dockerfile, 'ENTRYPOINT')).toEqual(c.entrypoint);
     expect(exec(after.Dockerfile, 'CMD')).toEqual(c.cmd);
     expect(/^EXPOSE (\d+)$/m.exec(after.Dockerfile)?.[1]).toBe(c.port === undefined ? undefined : String(c.port));
-    // Every file of the project is as it was; an old Dockerfile and .dockerignore, replaced with
-    // --force, are kept byte for byte as .bak (merging .dockerignore is issue 12's).
+    // Every file of the project is as it was; an old Dockerfile, replaced with --force, is kept
+    // byte for byte as .bak; an old .dockerignore is merged: all of it first, as it was, then ours.
     for (const [file, content] of Object.entries(before)) {
-      if (file === 'Dockerfile' || file === '.dockerignore') expect(after[`${file}.bak`]).toBe(content);
-      else expect(after[file], file).toBe(content);
+      if (file === 'Dockerfile') expect(after['Dockerfile.bak']).toBe(content);
+      else if (file === '.dockerignore') {
+        expect(after[file].startsWith(`${content}${BLOCK_START}\n`), file).toBe(true);
+        expect(theirRules(after[file])).toBe(content);
+        expect(after['.dockerignore.bak']).toBeUndefined();
+      } else expect(after[file], file).toBe(content);
     }
+    if (!('.dockerignore' in before)) expect(after['.dockerignore'].startsWith(BLOCK_START)).toBe(true);
     for (const line of c.found) expect(after['DISTROLESS.md']).toContain(`- ${line}\n`);
   });
 
@@ -193,6 +193,21 @@ describe('real projects, converted', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
       'error: --entrypoint: no start command found (no compose command, Dockerfile CMD or ENTRYPOINT, Procfile, start script, [project.scripts], __main__.py, or main.py/app.py with a __main__ block); give one',
+    );
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('fastapi-realworld-example-app (Poetry): its start command is found, but the conversion is refused in one line: no [project], and Poetry is not read yet', () => {
+    const d = detect(path.join(REAL, 'fastapi-realworld-example-app'));
+    expect(d.entrypoint).toEqual({ value: 'uvicorn --host=0.0.0.0 app.main:app', from: 'Dockerfile CMD (shell form)' });
+    expect(d.start.command?.dropped).toEqual(['poetry run alembic upgrade head (before &&)', 'poetry run']);
+    const root = path.join(mkdtempSync(path.join(tmpdir(), 'dp-real-')), 'fastapi-realworld-example-app');
+    cpSync(path.join(REAL, 'fastapi-realworld-example-app'), root, { recursive: true });
+    const before = snapshot(root);
+    const r = runBin(['--existing', root, '--yes', '--force'], root);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "error: directory: pyproject.toml has no [project] table; [tool.poetry] found, whose dependencies are not read yet (the image would have none): write requirements.txt with 'poetry export --format requirements.txt --output requirements.txt' (from poetry.lock, with hashes) and run again\n",
     );
     expect(snapshot(root)).toEqual(before);
   });

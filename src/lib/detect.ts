@@ -32,7 +32,8 @@ export interface Finding<T> {
 
 export interface Detection {
   install: Install;
-  python?: Finding<string>;
+  /** With a warning when the project asks for a version not offered and another one is used. */
+  python?: Finding<string> & { warning?: string };
   entrypoint?: Finding<string>;
   /** The port the old setup listens on or publishes. */
   port?: Finding<number>;
@@ -40,6 +41,11 @@ export interface Detection {
   start: StartDetection;
   /** Things found that could not be used, each a sentence. */
   problems: string[];
+  /**
+   * Why the project cannot be converted yet, in one line: it declares dependencies in a form that
+   * is not read (Poetry, PDM, Pipenv), so the image would have none.
+   */
+  unread?: string;
   /** The project's own Dockerfile, when it has one. */
   dockerfile: boolean;
   /** Targets of the project's own Makefile, when it has one. */
@@ -110,6 +116,7 @@ function uvLockInstall(text: string, project: Pyproject, problems: string[]): In
 
 interface Pyproject {
   project?: { dependencies?: string[]; scripts?: Record<string, string>; 'requires-python'?: string };
+  tool?: { poetry?: { dependencies?: Record<string, unknown> } };
   'build-system'?: unknown;
 }
 
@@ -124,42 +131,131 @@ function pyproject(dir: string, problems: string[]): Pyproject | undefined {
   }
 }
 
-/** A catalogue version from a version text (3.11, 3.11.4, python3.11), or a problem. */
-function toCatalogue(text: string, from: string, problems: string[]): Finding<string> | undefined {
-  const match = /(\d+)\.(\d+)/.exec(text);
-  const version = match ? `${match[1]}.${match[2]}` : undefined;
-  if (version && findVersion(version)) return { value: version, from };
-  const offered = PYTHON_VERSIONS.map((v) => v.version).join(', ');
-  problems.push(`${from} asks for '${text.trim()}', which is not offered (offered: ${offered})`);
-  return undefined;
+/** A Python version the project names, and where. */
+interface PythonSource {
+  /** The version as written (3.11, 3.11.4, python-3.10.2), or a range (>=3.11, ^3.9). */
+  text: string;
+  from: string;
+  kind: 'pin' | 'range';
 }
 
-function detectPython(dir: string, project: Pyproject | undefined, problems: string[]): Finding<string> | undefined {
-  const pinned = read(dir, '.python-version')?.split('\n')[0].trim();
-  if (pinned) {
-    const found = toCatalogue(pinned, '.python-version', problems);
-    if (found) return found;
+const OFFERED_VERSIONS = PYTHON_VERSIONS.map((v) => v.version);
+const minorOf = (text: string): string | undefined => {
+  const match = /(\d+)\.(\d+)/.exec(text);
+  return match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
+};
+const byVersion = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** Poetry's ^ and ~ constraints as PEP 440 (^3.9 is >=3.9,<4.0; ~3.9 is >=3.9,<3.10); others pass as they are. */
+function poetryToPep440(constraint: string): string {
+  return constraint
+    .split(',')
+    .map((part) => {
+      const p = part.trim();
+      const caret = /^\^(\d+)(?:\.(\d+))?/.exec(p);
+      if (caret) return `>=${caret[1]}.${caret[2] ?? 0},<${Number(caret[1]) + 1}.0`;
+      const tilde = /^~(?!=)(\d+)\.(\d+)/.exec(p);
+      if (tilde) return `>=${tilde[1]}.${tilde[2]},<${tilde[1]}.${Number(tilde[2]) + 1}`;
+      return /^\d/.test(p) ? `==${p}` : p;
+    })
+    .join(',');
+}
+
+/** Every place a project names its Python: pins first, then the old image, then ranges. */
+function pythonSources(dir: string, project: Pyproject | undefined, problems: string[]): PythonSource[] {
+  const sources: PythonSource[] = [];
+  // The first line that is not a comment (pyenv and uv allow them).
+  const pinned = read(dir, '.python-version')?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  const shown = (file: string, text: string): string => (text === minorOf(text) ? file : `${file} (${text})`);
+  if (pinned) sources.push({ text: pinned, from: shown('.python-version', pinned), kind: 'pin' });
+  const runtime = read(dir, 'runtime.txt')?.trim();
+  if (runtime) sources.push({ text: runtime, from: `runtime.txt (${runtime})`, kind: 'pin' });
+  const tool = read(dir, '.tool-versions')?.split(/\r?\n/).map((l) => l.trim().split(/\s+/)).find(([name]) => name === 'python');
+  if (tool?.[1]) sources.push({ text: tool[1], from: `.tool-versions (python ${tool[1]})`, kind: 'pin' });
+  const pipfile = read(dir, 'Pipfile');
+  if (pipfile !== undefined) {
+    try {
+      const requires = (parseToml(pipfile) as { requires?: { python_version?: unknown; python_full_version?: unknown } }).requires;
+      const version = requires?.python_full_version ?? requires?.python_version;
+      if (typeof version === 'string') {
+        sources.push({ text: version, from: `Pipfile [requires] ${requires?.python_full_version ? 'python_full_version' : 'python_version'} ${JSON.stringify(version)}`, kind: 'pin' });
+      }
+    } catch (error) {
+      problems.push(`Pipfile does not parse: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  for (const file of ['Dockerfile', 'docker/Dockerfile']) {
+    const dockerfile = read(dir, file);
+    if (dockerfile === undefined) continue;
+    // python:3.12-slim, ghcr.io/astral-sh/uv:python3.12-bookworm-slim, tiangolo/uvicorn-gunicorn:python3.9
+    for (const from of DockerfileParser.parse(dockerfile).getFROMs().reverse()) {
+      const name = from.getImageName() ?? '';
+      const tag = from.getImageTag() ?? '';
+      const version = /(^|\/)python$/.test(name) ? /^(\d+\.\d+)/.exec(tag)?.[1] : /(?:^|[^a-z])python-?(\d+\.\d+)/i.exec(tag)?.[1];
+      if (version) {
+        sources.push({ text: version, from: `${file} FROM ${from.getImage() ?? `${name}:${tag}`}`, kind: 'pin' });
+        break;
+      }
+    }
+    break;
   }
   const requires = project?.project?.['requires-python'];
-  if (requires) {
+  if (requires) sources.push({ text: requires, from: `pyproject.toml requires-python ${requires}`, kind: 'range' });
+  const poetry = project?.tool?.poetry?.dependencies?.python;
+  if (typeof poetry === 'string') sources.push({ text: poetryToPep440(poetry), from: `pyproject.toml [tool.poetry.dependencies] python ${poetry}`, kind: 'range' });
+  return sources;
+}
+
+/** The offered version a source asks for, with a warning when it had to be another one; undefined when none fits. */
+function resolvePython(source: PythonSource): { value: string; warning?: string } | undefined {
+  if (source.kind === 'range') {
     // The default if it satisfies the range, else the newest offered version that does.
-    const candidates = [DEFAULT_PYTHON, ...PYTHON_VERSIONS.map((v) => v.version).reverse()];
-    const version = candidates.find((v) => satisfies(`${v}.0`, requires) || satisfies(`${v}.99`, requires));
-    if (version) return { value: version, from: `pyproject.toml requires-python ${requires}` };
-    problems.push(`pyproject.toml requires-python ${requires} matches no offered version`);
+    const candidates = [DEFAULT_PYTHON, ...[...OFFERED_VERSIONS].reverse()];
+    const version = candidates.find((v) => {
+      try {
+        return satisfies(`${v}.0`, source.text) || satisfies(`${v}.99`, source.text);
+      } catch {
+        return false;
+      }
+    });
+    return version ? { value: version } : undefined;
   }
-  const dockerfile = read(dir, 'Dockerfile');
-  if (dockerfile) {
-    const image = DockerfileParser.parse(dockerfile)
-      .getFROMs()
-      .map((f) => f.getImageName() ?? '')
-      .find((name) => /(^|\/)python$/.test(name.split(':')[0]) || /(^|\/)python3?[.-]?\d/.test(name));
-    const from = DockerfileParser.parse(dockerfile)
-      .getFROMs()
-      .find((f) => f.getImageName() === image);
-    if (image && from) return toCatalogue(`${from.getImageTag() ?? ''} ${image}`, `Dockerfile FROM ${image}${from.getImageTag() ? `:${from.getImageTag()}` : ''}`, problems);
+  const minor = minorOf(source.text);
+  if (!minor) return undefined;
+  if (findVersion(minor)) return { value: minor };
+  const newer = OFFERED_VERSIONS.filter((v) => byVersion(v, minor) > 0).sort(byVersion)[0];
+  const chosen = newer ?? [...OFFERED_VERSIONS].sort(byVersion).at(-1)!;
+  return {
+    value: chosen,
+    warning: `${source.from} asks for Python ${minor}, which is not offered: using ${chosen}, the ${newer ? 'nearest newer' : 'newest'} one offered. Check that your pinned dependencies install and run on ${chosen}, or give --python`,
+  };
+}
+
+/** The Python to build for: the first source that resolves; the others that disagree are noted. */
+function detectPython(dir: string, project: Pyproject | undefined, problems: string[]): (Finding<string> & { warning?: string }) | undefined {
+  const sources = pythonSources(dir, project, problems);
+  let chosen: (Finding<string> & { warning?: string }) | undefined;
+  for (const source of sources) {
+    const resolved = resolvePython(source);
+    if (!resolved) {
+      problems.push(`${source.from} names no offered Python (offered: ${OFFERED_VERSIONS.join(', ')})`);
+      continue;
+    }
+    if (!chosen) {
+      chosen = { value: resolved.value, from: source.from, warning: resolved.warning };
+    } else if (resolved.value !== chosen.value && !(source.kind === 'range' && rangeAllows(source.text, chosen.value))) {
+      problems.push(`${source.from} asks for another Python than ${chosen.value}; ${chosen.from} wins`);
+    }
   }
-  return undefined;
+  return chosen;
+}
+
+function rangeAllows(range: string, version: string): boolean {
+  try {
+    return satisfies(`${version}.0`, range) || satisfies(`${version}.99`, range);
+  } catch {
+    return false;
+  }
 }
 
 /** Package directories with a __main__.py, under src/ or at the top. */
@@ -254,6 +350,24 @@ function pyprojectNames(dependencies: string[]): string[] {
   });
 }
 
+/**
+ * Dependencies declared where this version does not read them yet, with the export that gives a
+ * requirements.txt it does read; undefined when there are none.
+ */
+function unreadDependencies(dir: string, project: Pyproject | undefined): string | undefined {
+  const poetry = project?.tool?.poetry?.dependencies;
+  if (poetry && Object.keys(poetry).some((name) => name !== 'python')) {
+    return `pyproject.toml has no [project] table; [tool.poetry] found, whose dependencies are not read yet (the image would have none): write requirements.txt with 'poetry export --format requirements.txt --output requirements.txt' (${read(dir, 'poetry.lock') !== undefined ? 'from poetry.lock, with hashes' : 'no poetry.lock found'}) and run again`;
+  }
+  if (read(dir, 'pdm.lock') !== undefined) {
+    return "pdm.lock found, which is not read yet (the image would have no dependencies): write requirements.txt with 'pdm export --format requirements --output requirements.txt' and run again";
+  }
+  if (read(dir, 'Pipfile') !== undefined || read(dir, 'Pipfile.lock') !== undefined) {
+    return "Pipfile found, which is not read yet (the image would have no dependencies): write requirements.txt with 'pipenv requirements > requirements.txt' and run again";
+  }
+  return undefined;
+}
+
 /** The names of the distributions the project installs, where its dependency source lists them. */
 export function dependencyNames(install: Install): string[] | undefined {
   return install.kind === 'none' ? undefined : install.names;
@@ -271,6 +385,7 @@ export function detect(dir: string): Detection {
       : { kind: 'none' });
   const makefile = read(dir, 'Makefile');
   const compose = parentCompose(dir);
+  const unread = install.kind === 'none' ? unreadDependencies(dir, project) : undefined;
   const start = detectStart(dir, compose ? { compose } : {});
   return {
     install,
@@ -279,6 +394,7 @@ export function detect(dir: string): Detection {
     port: start.port,
     start,
     problems: [...problems, ...start.problems],
+    unread,
     dockerfile: read(dir, 'Dockerfile') !== undefined,
     makefileTargets: makefile === undefined ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
   };

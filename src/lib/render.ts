@@ -300,7 +300,8 @@ function commandCode(c: Command): Exclude<Entrypoint, { kind: 'command' }> {
 /**
  * The files added to an existing project: Dockerfile, Makefile and .dockerignore (the runtime
  * check is inlined in the Dockerfile); DISTROLESS.md comes from renderDistrolessMd once the
- * caller knows what it kept.
+ * caller knows what it kept. The .dockerignore is our rules alone: the caller merges them with
+ * the project's own (lib/dockerignore).
  */
 export function renderExisting(answers: Answers, existing: Existing): Map<string, string> {
   const v = view(answers, existing);

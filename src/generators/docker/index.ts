@@ -1,14 +1,16 @@
 /**
  * `yo distroless-python:docker [directory]`: adds a distroless Dockerfile, Makefile, .dockerignore
  * and DISTROLESS.md to an existing Python project, fitted to what is there (lib/detect), with
- * the app generator's questions and templates. Never changes the project's own files: an
- * existing Dockerfile is replaced only with --force, after a copy to Dockerfile.bak; an
- * existing Makefile is never replaced.
+ * the app generator's questions and templates. Never changes the project's own files without
+ * --force: an existing Dockerfile is then replaced, after a copy to Dockerfile.bak; an existing
+ * .dockerignore is merged, every rule of it kept (lib/dockerignore); an existing Makefile is
+ * never replaced.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { dependencyNames, detect, type Detection } from '../../lib/detect.js';
+import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand } from '../../lib/command.js';
 import {
   QUESTIONS,
@@ -32,7 +34,9 @@ type Options = Generator['options'] &
 const ASKED = QUESTIONS.filter((q) => q.name !== 'deps');
 
 /** Files this generator may write, and those of them kept aside (as .bak) before --force replaces them. */
-const BACKED_UP = new Set(['Dockerfile', '.dockerignore']);
+const BACKED_UP = new Set(['Dockerfile']);
+/** Files that --force merges ours into, keeping every line of the project's: no copy is needed. */
+const MERGED = new Set(['.dockerignore']);
 
 export default class DistrolessPythonDockerGenerator extends Generator<Record<string, unknown>, Options> {
   #given: Partial<Answers> = {};
@@ -61,6 +65,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       throw new ValidationError('directory', `'${this.#given.directory}' is not an existing project directory`);
     }
     this.#detection = detect(target);
+    // Exit 0 only for a project that will run: an image without its declared dependencies would not.
+    if (this.#detection.unread) throw new ValidationError('directory', this.#detection.unread);
   }
 
   async prompting(): Promise<void> {
@@ -99,6 +105,12 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       if (q.name === 'entrypoint') this.#checkExists(answers.entrypoint!);
     }
     checkCombination(answers);
+    if (d.python?.warning && this.#given.python === undefined) this.log(`warning: ${d.python.warning}`);
+    if (!d.python && this.#given.python === undefined) {
+      this.log(
+        `warning: no Python version found (.python-version, runtime.txt, .tool-versions, Pipfile, the Dockerfile's image, requires-python, Poetry's python): using ${answers.python}; give --python to choose`,
+      );
+    }
     const warning = pythonWarning(answers.python!);
     if (warning) this.log(`warning: ${warning}`);
     const missing = commandWarning(answers.entrypoint!, dependencyNames(d.install));
@@ -112,17 +124,20 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const differing = [...files.keys()].filter((file) => existsSync(path.join(target, file)) && readFileSync(path.join(target, file), 'utf8') !== files.get(file));
     if (this.options['dry-run']) {
       for (const [file] of files) {
-        const status = !existsSync(path.join(target, file)) ? 'would create' : differing.includes(file) ? (BACKED_UP.has(file) ? 'would replace' : 'would overwrite') : 'unchanged';
+        const status = !existsSync(path.join(target, file)) ? 'would create' : differing.includes(file) ? (MERGED.has(file) ? 'would merge' : BACKED_UP.has(file) ? 'would replace' : 'would overwrite') : 'unchanged';
         this.log(`${status.padEnd(16)}${path.join(this.answers.directory, file)}`);
       }
       for (const line of kept) this.log(`kept            ${line}`);
       return;
     }
     if (differing.length && !this.options.force) {
-      throw new ValidationError(
-        'directory',
-        `${this.answers.directory} already has ${differing.join(', ')}; nothing was written (--force replaces them, keeping ${differing.filter((f) => BACKED_UP.has(f)).map((f) => `${f}.bak`).join(', ') || 'no copy'})`,
-      );
+      const replaced = differing.filter((f) => !MERGED.has(f));
+      const copies = replaced.filter((f) => BACKED_UP.has(f)).map((f) => `${f}.bak`);
+      const would = [
+        ...(replaced.length ? [`--force replaces ${replaced.join(', ')}, keeping ${copies.join(', ') || 'no copy'}`] : []),
+        ...differing.filter((f) => MERGED.has(f)).map((f) => `${replaced.length ? '' : '--force '}merges ${f} with distroless-python's rules, keeping every rule of yours`),
+      ];
+      throw new ValidationError('directory', `${this.answers.directory} already has ${differing.join(', ')}; nothing was written (${would.join('; ')})`);
     }
     this.destinationRoot(target);
     for (const file of differing.filter((f) => BACKED_UP.has(f))) {
@@ -206,6 +221,9 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const codeRoot = top !== undefined && (existsSync(path.join(target, 'src', top)) || existsSync(path.join(target, 'src', `${top}.py`))) ? 'src' : '.';
     const existing = { install: this.#detection.install, codeRoot };
     const files = renderExisting(this.answers, existing);
+    const ignoreFile = path.join(target, '.dockerignore');
+    const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;
+    files.set('.dockerignore', mergeDockerignore(theirs, files.get('.dockerignore')!));
     const kept: string[] = [];
     if (this.#detection.makefileTargets) {
       const clash = [...files.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => this.#detection.makefileTargets!.includes(t));
@@ -214,6 +232,11 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     }
     if (this.#detection.dockerfile) {
       kept.push(this.options.force ? 'Dockerfile: yours was saved as Dockerfile.bak.' : 'Dockerfile: yours is replaced only with --force, after a copy to Dockerfile.bak.');
+    }
+    if (theirs !== undefined && theirRules(theirs).trim() !== '') {
+      kept.push(
+        ".dockerignore: every rule of yours is kept, in its order; distroless-python's follow, between `# >>> distroless-python` and `# <<< distroless-python` (a re-run replaces only that block), so they win: secrets (`.env`, `.env.*`, `*.pem`) and local environments (`.git`, `.venv`) never reach the build context, whatever a `!` rule above lets in.",
+      );
     }
     files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(), ...this.#startNotes()], kept }));
     for (const line of kept.filter((l) => l.startsWith('Makefile'))) this.log(`note: ${line}`);
