@@ -253,8 +253,9 @@ describe.each(TARGETS.flatMap((target) => SERVER_SHAPES.map((shape) => ({ target
     expect(cmd).toEqual(shape.runs.slice(shape.runs[0] === 'python' ? 3 : 1));
     expect(keyword('EXPOSE').map(argsOf)).toEqual([[String(port)]]);
     expect(dockerfile.getInstructions().at(-1)!.getKeyword()).toBe('CMD');
-    // Servers keep SIGTERM for their graceful shutdown; temporary files go to the runtime's tmpfs.
-    expect(keyword('STOPSIGNAL')).toEqual([]);
+    // Servers keep SIGTERM for their graceful shutdown, but Flask's development server has no
+    // handler for it as PID 1; temporary files go to the runtime's tmpfs.
+    expect(keyword('STOPSIGNAL').map(argsOf)).toEqual(shape.runs[0] === 'flask' ? [['SIGINT']] : []);
     expect(text).toMatch(/^ {4}TMPDIR=\/dev\/shm \\$/m);
     expect(text).toMatch(/^ {4}PYTHONPATH=\/app\/src$/m);
   });

@@ -5,7 +5,7 @@
  * byte-identical afterwards (an old Dockerfile is kept as .bak, byte for byte; an old .dockerignore
  * is merged: every byte of it first, then distroless-python's block).
  */
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -199,7 +199,7 @@ describe('real projects, converted', () => {
 
   it('fastapi-realworld-example-app (Poetry): its start command is found, but the conversion is refused in one line: no [project], and Poetry is not read yet', () => {
     const d = detect(path.join(REAL, 'fastapi-realworld-example-app'));
-    expect(d.entrypoint).toEqual({ value: 'uvicorn --host=0.0.0.0 app.main:app', from: 'Dockerfile CMD (shell form)' });
+    expect(d.entrypoint).toMatchObject({ value: 'uvicorn --host=0.0.0.0 app.main:app', from: 'Dockerfile CMD (shell form)' });
     expect(d.start.command?.dropped).toEqual(['poetry run alembic upgrade head (before &&)', 'poetry run']);
     const root = path.join(mkdtempSync(path.join(tmpdir(), 'dp-real-')), 'fastapi-realworld-example-app');
     cpSync(path.join(REAL, 'fastapi-realworld-example-app'), root, { recursive: true });
@@ -210,5 +210,49 @@ describe('real projects, converted', () => {
       "error: directory: pyproject.toml has no [project] table; [tool.poetry] found, whose dependencies are not read yet (the image would have none): write requirements.txt with 'poetry export --format requirements.txt --output requirements.txt' (from poetry.lock, with hashes) and run again\n",
     );
     expect(snapshot(root)).toEqual(before);
+  });
+
+  it('a second --force run keeps the original Dockerfile.bak, reads the project from it, and takes its own Makefile for its own', () => {
+    const c = CASES.find((x) => x.fixture === 'microblog')!;
+    const { dir, before } = copy(c);
+    expect(runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir)).status).toBe(0);
+    const again = runBin(['--existing', dir, '--yes', '--force', '--python', '3.12'], path.dirname(dir));
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('found: entrypoint gunicorn -b :5000 --access-logfile - --error-logfile - microblog:app: from boot.sh (exec line), run by Dockerfile.bak ENTRYPOINT');
+    expect(again.stderr).not.toContain('Makefile: yours is kept');
+    const after = snapshot(dir);
+    expect(after['Dockerfile.bak']).toBe(before.Dockerfile);
+    expect(Object.keys(after).filter((f) => f.startsWith('Dockerfile.bak.'))).toEqual([]);
+    expect(after.Dockerfile).toContain('uv python install --compile-bytecode 3.12');
+  });
+
+  it("a Procfile's $PORT becomes the port given, found, or the server's default, and is said", () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-real-')), 'heroku-app');
+    cpSync(path.join(REAL, 'python-getting-started'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'Procfile'), 'web: gunicorn gettingstarted.wsgi --bind 0.0.0.0:$PORT --workers 2\n');
+    const r = runBin(['--existing', dir, '--yes', '--dry-run'], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: start command unwrapped: $PORT replaced by 8000 (the server default)\n');
+    const given = runBin(['--existing', dir, '--yes', '--force', '--port', '5006'], path.dirname(dir));
+    expect(given.status, given.stderr).toBe(0);
+    expect(given.stderr).toContain('note: start command unwrapped: $PORT replaced by 5006 (--port)\n');
+    expect(exec(snapshot(dir).Dockerfile, 'CMD')).toEqual(['gettingstarted.wsgi', '--bind', '0.0.0.0:5006', '--workers', '2']);
+  });
+
+  it('steps the old start command ran first are warned about, with how to run them now', () => {
+    const c = CASES.find((x) => x.fixture === 'recipe-app-api')!;
+    const { dir } = copy(c);
+    const r = runBin(['--existing', dir, '--yes', '--dry-run'], path.dirname(dir));
+    expect(r.stderr).toContain(
+      'warning: the old start command also ran python manage.py wait_for_db && python manage.py migrate: that no longer happens at start; run it as its own command, e.g. docker run --rm --entrypoint /opt/venv/bin/python IMAGE manage.py migrate\n',
+    );
+  });
+
+  it('an app module the project does not have is warned about', () => {
+    const c = CASES.find((x) => x.fixture === 'microblog')!;
+    const { dir } = copy(c);
+    const r = runBin(['--existing', dir, '--yes', '--dry-run', '--entrypoint', 'gunicorn nope:app'], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: nope (the app gunicorn loads) is not in the project as nope.py or a package: it fails at start unless a dependency provides it\n');
   });
 });

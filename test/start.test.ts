@@ -187,3 +187,21 @@ describe('a command no dependency provides', () => {
     for (const server of SERVERS) expect(() => parseGiven({ deps: [server.distribution] }), server.script).not.toThrow();
   });
 });
+
+describe('what a new user tried', () => {
+  it('an unclosed quote is refused, as a shell would refuse it', () => {
+    expect(refusal(() => parseEntrypoint("gunicorn 'app:app"))).toBe("--entrypoint: a ' quote is not closed: close it, or quote the word differently");
+    expect(refusal(() => parseEntrypoint('gunicorn "app:app'))).toBe('--entrypoint: a " quote is not closed: close it, or quote the word differently');
+    expect(splitCommand(String.raw`gunicorn --name it\'s app:app`)).toEqual(['gunicorn', '--name', "it's", 'app:app']);
+  });
+
+  it('a misspelt server gets a hint', () => {
+    expect(commandWarning('gunicron app:app', ['flask', 'gunicorn'])).toBe(
+      "no listed dependency is named like 'gunicron' (did you mean gunicorn?): the build fails at the check stage unless one of them installs that console script",
+    );
+  });
+
+  it('a worker is given no port', () => {
+    expect(refusal(() => parseGiven({ entrypoint: 'celery -A proj worker', port: '8000' }))).toBe("--port: celery is a worker and listens on no port: give '-' (or no --port)");
+  });
+});

@@ -17,6 +17,8 @@ const EXPANSION = '\u0000';
  * variable expansion or command substitution as a `shell` token naming it.
  */
 export function tokenize(line: string): Token[] {
+  const open = unclosedQuote(line);
+  if (open) return [{ shell: open }];
   const entries: ParseEntry[] = parse(line, (name: string) => `${EXPANSION}${name}${EXPANSION}`);
   const tokens: Token[] = [];
   for (let i = 0; i < entries.length; i++) {
@@ -42,6 +44,24 @@ export function tokenize(line: string): Token[] {
   return tokens;
 }
 
+/** The quote a shell would still be waiting to close (shell-quote accepts the line as if closed). */
+function unclosedQuote(line: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === '\\') {
+      i++;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    }
+  }
+  return quote;
+}
+
 /** Why a shell construct cannot be in a start command, and what to do instead. */
 export function shellRefusal(construct: string): string {
   if (['&&', '||', ';', '&', ';;'].includes(construct)) {
@@ -51,6 +71,7 @@ export function shellRefusal(construct: string): string {
   if (/^[<>]|^\d*[<>]/.test(construct)) return `'${construct}' is a redirect, and the image has no shell: drop it; the app's output goes to the container's log`;
   if (construct === '$(...)' || construct === '`...`') return `'${construct}' is a command substitution, and the image has no shell: give the value itself`;
   if (construct.startsWith('$')) return `'${construct}' is a variable, and no shell expands it: give the value (the port with --port)`;
+  if (construct === "'" || construct === '"') return `a ${construct} quote is not closed: close it, or quote the word differently`;
   if (construct === '#') return "'#' starts a shell comment: remove it, or quote the word that holds it";
   if (construct === '(' || construct === ')') return `'${construct}' groups shell commands, and the image has no shell: give one command`;
   return `'${construct}' is shell syntax, and the image has no shell: give plain words, quoted where they hold spaces`;

@@ -29,6 +29,8 @@ export interface DetectStartOptions {
    * compose file itself is read there.
    */
   compose?: { dir: string; context: string };
+  /** The old Dockerfiles to look for, first that exists (default: Dockerfile, docker/Dockerfile). */
+  dockerfiles?: string[];
 }
 
 export interface StartDetection {
@@ -1245,7 +1247,7 @@ export function detectStart(dir: string, options: DetectStartOptions = {}): Star
     if (!parsed.has(file)) parsed.set(file, parseDockerfile(project, file, problems));
     return parsed.get(file);
   };
-  const oldFile = DOCKERFILES.find((f) => project.isFile(f)) ?? (chosen?.dockerfile && project.isFile(chosen.dockerfile) ? chosen.dockerfile : undefined);
+  const oldFile = (options.dockerfiles ?? DOCKERFILES).find((f) => project.isFile(f)) ?? (chosen?.dockerfile && project.isFile(chosen.dockerfile) ? chosen.dockerfile : undefined);
   const old = dockerfile(oldFile);
   const oldImage: Image | undefined = old ? { file: old.file, stage: finalStage(old) } : undefined;
   let composeImage: Image | undefined;

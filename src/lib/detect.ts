@@ -34,7 +34,8 @@ export interface Detection {
   install: Install;
   /** With a warning when the project asks for a version not offered and another one is used. */
   python?: Finding<string> & { warning?: string };
-  entrypoint?: Finding<string>;
+  /** With the start command's words, when it is one. */
+  entrypoint?: Finding<string> & { words?: string[] };
   /** The port the old setup listens on or publishes. */
   port?: Finding<number>;
   /** The start command's details: what was dropped unwrapping it, and the other places that had one. */
@@ -184,7 +185,7 @@ function pythonSources(dir: string, project: Pyproject | undefined, problems: st
       problems.push(`Pipfile does not parse: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  for (const file of ['Dockerfile', 'docker/Dockerfile']) {
+  for (const file of oldDockerfiles(dir)) {
     const dockerfile = read(dir, file);
     if (dockerfile === undefined) continue;
     // python:3.12-slim, ghcr.io/astral-sh/uv:python3.12-bookworm-slim, tiangolo/uvicorn-gunicorn:python3.9
@@ -278,7 +279,7 @@ function mainPackage(dir: string): Finding<string> | undefined {
  * script (detect-start), else a [project.scripts] entry, a package's __main__.py, or a main.py or
  * app.py that has a __main__ block.
  */
-function detectEntrypoint(dir: string, project: Pyproject | undefined, start: StartDetection): Finding<string> | undefined {
+function detectEntrypoint(dir: string, project: Pyproject | undefined, start: StartDetection): (Finding<string> & { words?: string[] }) | undefined {
   if (start.command) {
     const words = [...start.command.words];
     // The dev server reloads and binds loopback; an image runs the production one.
@@ -300,7 +301,7 @@ function detectEntrypoint(dir: string, project: Pyproject | undefined, start: St
       words.splice(1, 0, '--app', flaskApp.value);
       start.command.dropped.push(`FLASK_APP=${flaskApp.value} (${flaskApp.from}), given as --app ${flaskApp.value}`);
     }
-    return { value: joinCommand(words), from: start.command.from };
+    return { value: joinCommand(words), from: start.command.from, words };
   }
   const scripts = Object.entries(project?.project?.scripts ?? {});
   if (scripts.length > 0) {
@@ -318,7 +319,7 @@ function detectEntrypoint(dir: string, project: Pyproject | undefined, start: St
 
 /** A variable the old Dockerfile sets with ENV, in any stage (the last one wins). */
 function dockerfileEnv(dir: string, name: string): Finding<string> | undefined {
-  for (const file of ['Dockerfile', 'docker/Dockerfile']) {
+  for (const file of oldDockerfiles(dir)) {
     const text = read(dir, file);
     if (text === undefined) continue;
     let found: Finding<string> | undefined;
@@ -330,6 +331,26 @@ function dockerfileEnv(dir: string, name: string): Finding<string> | undefined {
     return found;
   }
   return undefined;
+}
+
+/** Lines only files distroless-python wrote have: a re-run must not take them for the project's own. */
+const GENERATED = {
+  Dockerfile: '#   check  fails the build if the runtime image cannot run what was built;',
+  Makefile: 'build, run and measure the distroless image. `make` lists the targets.',
+};
+
+/** Whether a file of the project was written by distroless-python (an earlier run). */
+export function isGenerated(dir: string, file: keyof typeof GENERATED): boolean {
+  return read(dir, file)?.includes(GENERATED[file]) ?? false;
+}
+
+/**
+ * Where the project's own Dockerfile is: Dockerfile, else docker/Dockerfile; after an earlier
+ * run replaced it, the copy that run kept (Dockerfile.bak).
+ */
+function oldDockerfiles(dir: string): string[] {
+  if (!isGenerated(dir, 'Dockerfile')) return ['Dockerfile', 'docker/Dockerfile'];
+  return [...(read(dir, 'Dockerfile.bak')?.includes(GENERATED.Dockerfile) === false ? ['Dockerfile.bak'] : []), 'docker/Dockerfile'];
 }
 
 /** A compose file one level up that builds this directory (a monorepo's root). */
@@ -386,7 +407,7 @@ export function detect(dir: string): Detection {
   const makefile = read(dir, 'Makefile');
   const compose = parentCompose(dir);
   const unread = install.kind === 'none' ? unreadDependencies(dir, project) : undefined;
-  const start = detectStart(dir, compose ? { compose } : {});
+  const start = detectStart(dir, { ...(compose ? { compose } : {}), dockerfiles: oldDockerfiles(dir) });
   return {
     install,
     python: detectPython(dir, project, problems),
@@ -395,7 +416,7 @@ export function detect(dir: string): Detection {
     start,
     problems: [...problems, ...start.problems],
     unread,
-    dockerfile: read(dir, 'Dockerfile') !== undefined,
-    makefileTargets: makefile === undefined ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
+    dockerfile: read(dir, 'Dockerfile') !== undefined && !isGenerated(dir, 'Dockerfile'),
+    makefileTargets: makefile === undefined || isGenerated(dir, 'Makefile') ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
   };
 }

@@ -7,7 +7,7 @@ import { validRange } from '@renovatebot/pep440';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { STDLIB_MODULES } from './stdlib.js';
 import { commandPort, parseCommand, type Command } from './start.js';
-import { findServer } from './servers.js';
+import { SERVERS, findServer } from './servers.js';
 import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
 
 export interface Answers {
@@ -158,11 +158,25 @@ export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'pyt
   }
   if (entrypoint !== undefined && port !== undefined) {
     const entry = classifyEntrypoint(entrypoint);
+    if (entry.kind === 'command' && entry.command.server?.worker) {
+      throw new ValidationError('--port', `${entry.command.server.script} is a worker and listens on no port: give '-' (or no --port)`);
+    }
     const bound = entry.kind === 'command' ? entry.command.bind.port : undefined;
     if (bound !== undefined && bound !== port) {
       throw new ValidationError('--port', `${port} is not the port the command binds (${bound}): give --port ${bound}, or change the bind`);
     }
   }
+}
+
+/** Levenshtein distance, for "did you mean" hints on short names. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** The port proposed for an entrypoint: the one its command binds, else its server's default; none for scripts. */
@@ -188,7 +202,9 @@ export function commandWarning(entrypoint: string, distributions: readonly strin
   // A console script named like no dependency may still come from one (e.g. a package's own script).
   if (!server) {
     if (module) return undefined;
-    return `no listed dependency is named like '${program}': the build fails at the check stage unless one of them installs that console script`;
+    const near = SERVERS.find((s) => editDistance(s.script, program) <= 2);
+    const hint = near ? ` (did you mean ${near.script}?)` : '';
+    return `no listed dependency is named like '${program}'${hint}: the build fails at the check stage unless one of them installs that console script`;
   }
   const what = module ? `python -m ${module}` : program;
   return `${what} comes from ${needed}, which is not a dependency: add it (e.g. --deps '${needed}'), or the build fails at the check stage`;

@@ -58,7 +58,7 @@ export interface View {
   /** The port the app listens on: EXPOSE, make run, the health check. */
   port?: number;
   /** A new server project's sample app: what kind, in which file, under which name. */
-  sample?: { kind: 'flask' | 'fastapi' | 'wsgi' | 'asgi'; file: string; callable: string; factory: boolean; packages: string[] };
+  sample?: { kind: 'flask' | 'fastapi' | 'wsgi' | 'asgi'; file: string; callable: string; factory: boolean; packages: string[]; server: string };
   /** The exec-form HEALTHCHECK command (a JSON array), for a sample app's health route. */
   healthcheckJson?: string;
   /** For module entrypoints: the directory put on PYTHONPATH. */
@@ -167,7 +167,7 @@ export function view(answers: Answers, existing?: Existing): View {
     runs: [...command, ...(args ?? [])],
     program,
     // Servers (gunicorn, uvicorn, ...) handle SIGTERM with their own graceful shutdown.
-    stopSignal: entry.kind !== 'command' || (entry.command.program === 'python' && !entry.command.server) ? 'SIGINT' : undefined,
+    stopSignal: entry.kind !== 'command' || (entry.command.program === 'python' && !entry.command.server) || entry.command.server?.stopSignal ? 'SIGINT' : undefined,
     port: answers.port,
     ...sampleOf(entry, distributions, answers.port, existing !== undefined, venvPython),
     pythonPath,
@@ -186,10 +186,18 @@ const execJson = (words: string[]): string => `[${words.map((part) => JSON.strin
  * module:callable points, with `/` and a `/health` route that the HEALTHCHECK asks.
  */
 function sampleOf(entry: Entrypoint, distributions: string[], port: number | undefined, existing: boolean, python: string): Pick<View, 'sample' | 'healthcheckJson'> {
-  if (existing || entry.kind !== 'command' || !entry.command.serving || port === undefined) return { sample: undefined, healthcheckJson: undefined };
+  const probe = `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`;
+  if (existing || port === undefined) return { sample: undefined, healthcheckJson: undefined };
+  // A script given a port serves the standard library's http.server sample (app.py.ejs).
+  const plain = entry.kind !== 'command' || (entry.command.program === 'python' && !entry.command.server);
+  if (plain) return { sample: undefined, healthcheckJson: execJson([python, '-c', probe]) };
+  if (!entry.command.serving) return { sample: undefined, healthcheckJson: undefined };
   const c: Command = entry.command;
   const has = (name: string): boolean => distributions.some((d) => normaliseName(d) === name);
-  const served: AppKind = c.server!.serves!.app;
+  // gunicorn with an ASGI worker class (uvicorn.workers.UvicornWorker) serves an ASGI app.
+  const worker = c.words.findIndex((w) => w === '-k' || w === '--worker-class' || w.startsWith('--worker-class='));
+  const workerClass = worker < 0 ? '' : c.words[worker].includes('=') ? c.words[worker].split('=')[1] : (c.words[worker + 1] ?? '');
+  const served: AppKind = /uvicorn|asgi/i.test(workerClass) ? 'asgi' : c.server!.serves!.app;
   const kind = served === 'wsgi' ? (has('flask') ? 'flask' : 'wsgi') : served === 'asgi' ? (has('fastapi') ? 'fastapi' : 'asgi') : served;
   let file: string;
   let packages: string[] = [];
@@ -206,8 +214,7 @@ function sampleOf(entry: Entrypoint, distributions: string[], port: number | und
     callable = c.app?.callable ?? (c.server!.script === 'gunicorn' && c.app ? 'application' : 'app');
     factory = c.app?.factory ?? false;
   }
-  const probe = `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)`;
-  return { sample: { kind, file, callable, factory, packages }, healthcheckJson: execJson([python, '-c', probe]) };
+  return { sample: { kind, file, callable, factory, packages, server: c.server!.script }, healthcheckJson: execJson([python, '-c', probe]) };
 }
 
 /** A Python file without its module docstring, comments and blank lines, for python -c. */

@@ -37,6 +37,8 @@ export interface Server {
   valued?: string[];
   /** Environment variables it reads its arguments from, which a bind rewrite cannot see. */
   environment?: string[];
+  /** SIGINT for a server without a SIGTERM handler of its own (Flask's development server, as PID 1). */
+  stopSignal?: 'SIGINT';
   /** A worker: it listens on no port (celery, rq). */
   worker?: boolean;
   /** Options for development only, refused in an image (and dropped, with a note, from a detected command). */
@@ -84,6 +86,7 @@ export const SERVERS: readonly Server[] = [
     valued: ['-A', '--app', '-e', '--env-file', '-h', '--host', '-p', '--port', '--cert', '--key', '--extra-files', '--exclude-patterns'],
     environment: ['FLASK_APP', 'FLASK_RUN_HOST', 'FLASK_RUN_PORT'],
     development: ['--reload', '--debug', '--debugger'],
+    stopSignal: 'SIGINT',
   },
   {
     script: 'fastapi',

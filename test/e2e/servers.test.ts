@@ -173,4 +173,23 @@ describe.skipIf(!e2e.ok)('servers, built and run hardened', () => {
     expect(image.code).not.toBe(0);
     expect(image.output).toContain('runtime check failed: the start command gunicorn is not in the venv (/opt/venv/bin/gunicorn is missing)');
   });
+
+  it.each([
+    // Flask's development server as PID 1 has no SIGTERM handler: the image stops it with SIGINT.
+    ['flask run', ['--deps', 'flask', '--entrypoint', 'flask --app web run'], 5000, '{"message":"Hello from web"}\n'],
+    // A script given a port serves the standard library's http.server sample.
+    ['a script with --port', ['--deps', '-', '--port', '8081'], 8081, '{"message": "Hello from web"}'],
+    // gunicorn with uvicorn's worker class serves an ASGI app, here FastAPI's.
+    ['gunicorn with an ASGI worker', ['--deps', 'fastapi gunicorn uvicorn', '--entrypoint', 'gunicorn -k uvicorn.workers.UvicornWorker web:app'], 8000, '{"message":"Hello from web"}'],
+  ])('%s: serves, is healthy and stops in under 2 s without SIGKILL', async (_label, flags, port, body) => {
+    const dir = generate('web', ...(flags as string[]));
+    const image = await build(dir);
+    expect(image.code, image.output).toBe(0);
+    const r = await serve(image.tag, port as number, ['/', '/health']);
+    expect(r.bodies['/']).toEqual({ status: 200, body });
+    expect(r.bodies['/health'].status).toBe(200);
+    expect(r.health).toBe('healthy');
+    expect(r.exitCode).not.toBe(137);
+    expect(r.stopMs).toBeLessThan(2000);
+  });
 });

@@ -9,9 +9,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { dependencyNames, detect, type Detection } from '../../lib/detect.js';
+import { dependencyNames, detect, isGenerated, type Detection } from '../../lib/detect.js';
 import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand } from '../../lib/command.js';
+import { findServer } from '../../lib/servers.js';
 import {
   QUESTIONS,
   ValidationError,
@@ -74,6 +75,13 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     this.#interactive = !this.options.yes && (this.options.interactive ?? Boolean(process.stdin.isTTY));
     for (const line of this.#found()) this.log(`found: ${line}`);
     for (const line of this.#startNotes()) this.log(`note: ${line}`);
+    // Steps the old start ran first (migrations, ...) do not run in an exec-form image.
+    const steps = (d.start.command?.dropped ?? []).filter((x) => /\((before (&&|;|\|\|)|earlier in .*)\)$/.test(x));
+    if (steps.length) {
+      this.log(
+        `warning: the old start command also ran ${steps.map((x) => x.replace(/ \((before|earlier in)[^)]*\)$/, '')).join('; ')}: that no longer happens at start; run it as its own command, e.g. docker run --rm --entrypoint /opt/venv/bin/python IMAGE manage.py migrate`,
+      );
+    }
     for (const problem of d.problems) this.log(`note: ${problem}`);
     const detected: Partial<Answers> = { python: d.python?.value, entrypoint: d.entrypoint?.value };
     const answers: Partial<Answers> = { directory: this.#given.directory, deps: [] };
@@ -86,13 +94,23 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
           'no start command found (no compose command, Dockerfile CMD or ENTRYPOINT, Procfile, start script, [project.scripts], __main__.py, or main.py/app.py with a __main__ block); give one',
         );
       }
+      // Heroku-style $PORT, which no shell will expand: the port given, found, or the server's default.
+      const words = d.entrypoint?.words;
+      if (q.name === 'entrypoint' && given === undefined && words?.some((w) => /\$\{?PORT\b/.test(w))) {
+        const port = this.#given.port ?? d.port?.value ?? findServer(words[0])?.serves?.port ?? 8000;
+        const replaced = joinCommand(words.map((w) => w.replace(/\$\{PORT\}|\$PORT\b/g, String(port))));
+        this.log(`note: start command unwrapped: $PORT replaced by ${port} (${this.#given.port !== undefined ? '--port' : d.port ? d.port.from : 'the server default'})`);
+        fallback = replaced;
+      }
       // A flag wins over what was detected, even when the detected value is unusable.
       if (q.name === 'entrypoint' && given === undefined && typeof fallback === 'string') {
         try {
           q.parse(fallback);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          if (!this.#interactive) throw new ValidationError('--entrypoint', `found '${fallback}' (${d.entrypoint?.from}), which is not usable: ${error.rule}; give one`);
+          if (!this.#interactive) {
+            throw new ValidationError('--entrypoint', `found '${fallback}' (${d.entrypoint?.from}), which is not usable: ${error.rule}; give the command with --entrypoint`);
+          }
           this.log(`note: found '${fallback}' (${d.entrypoint?.from}), which is not usable: ${error.rule}`);
           fallback = q.default;
         }
@@ -115,6 +133,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (warning) this.log(`warning: ${warning}`);
     const missing = commandWarning(answers.entrypoint!, dependencyNames(d.install));
     if (missing) this.log(`warning: ${missing}`);
+    const app = this.#appWarning(answers.entrypoint!);
+    if (app) this.log(`warning: ${app}`);
     this.answers = answers as Answers;
   }
 
@@ -140,8 +160,11 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       throw new ValidationError('directory', `${this.answers.directory} already has ${differing.join(', ')}; nothing was written (${would.join('; ')})`);
     }
     this.destinationRoot(target);
-    for (const file of differing.filter((f) => BACKED_UP.has(f))) {
-      this.fs.write(this.destinationPath(`${file}.bak`), readFileSync(path.join(target, file), 'utf8'));
+    // The project's own file is kept aside, never over an earlier copy; one an earlier run wrote needs no copy.
+    for (const file of differing.filter((f) => BACKED_UP.has(f) && !isGenerated(target, f as 'Dockerfile'))) {
+      let copy = `${file}.bak`;
+      for (let n = 1; existsSync(path.join(target, copy)); n++) copy = `${file}.bak.${n}`;
+      this.fs.write(this.destinationPath(copy), readFileSync(path.join(target, file), 'utf8'));
     }
     for (const [file, content] of files) this.fs.write(this.destinationPath(file), content);
   }
@@ -160,8 +183,32 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (port !== undefined) this.log(`  # then http://localhost:${port}/`);
   }
 
+  /**
+   * The gunicorn config file a command reads (-c, else ./gunicorn.conf.py, which gunicorn reads by
+   * default) when the command line gives no bind, and the port of a literal `bind =` in it.
+   */
+  #gunicornConfig(entrypoint: string): { file: string; port?: number } | undefined {
+    const entry = classifyEntrypoint(entrypoint);
+    if (entry.kind !== 'command' || entry.command.server?.script !== 'gunicorn' || entry.command.bind.port !== undefined) return undefined;
+    const words = entry.command.words;
+    const at = words.findIndex((w) => w === '-c' || w === '--config' || w.startsWith('--config='));
+    const file = at < 0 ? 'gunicorn.conf.py' : words[at].includes('=') ? words[at].split('=')[1] : words[at + 1];
+    const full = path.join(this.#target(), file ?? '');
+    if (!file || file.startsWith('python:') || !existsSync(full) || !statSync(full).isFile()) return undefined;
+    const literal = /^bind\s*=\s*\[?\s*["']([^"']*)["']/m.exec(readFileSync(full, 'utf8'));
+    const port = literal ? /:(\d{1,5})$/.exec(literal[1])?.[1] : undefined;
+    return { file, port: port ? Number(port) : undefined };
+  }
+
   #port(entrypoint: string): number | undefined {
     const entry = classifyEntrypoint(entrypoint);
+    const config = this.#gunicornConfig(entrypoint);
+    if (config) {
+      this.log(
+        `note: ${config.file} may set gunicorn's bind; the image's command line binds 0.0.0.0 on the port${config.port ? ` (${config.port}, from its bind =)` : ''}, which wins over the file`,
+      );
+      if (config.port) return config.port;
+    }
     const bound = entry.kind === 'command' ? entry.command.bind.port : undefined;
     // A worker (celery, rq) listens on nothing, whatever the old setup exposed.
     const worker = entry.kind === 'command' && entry.command.server?.worker;
@@ -175,6 +222,19 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (script !== undefined && !existsSync(path.join(this.#target(), script))) {
       throw new ValidationError('--entrypoint', `${script} is not in the project: give the script or command that starts it`);
     }
+  }
+
+  /** A command's app module that is not in the project: it may come from a dependency, so only a warning. */
+  #appWarning(entrypoint: string): string | undefined {
+    const entry = classifyEntrypoint(entrypoint);
+    const module = entry.kind === 'command' ? entry.command.app?.module : undefined;
+    if (module === undefined) return undefined;
+    const parts = module.split('.');
+    const found = ['.', 'src'].some((root) => {
+      const base = path.join(this.#target(), root, ...parts);
+      return existsSync(`${base}.py`) || existsSync(path.join(base, '__init__.py')) || existsSync(base);
+    });
+    return found ? undefined : `${module} (the app ${entry.kind === 'command' ? entry.command.program : ''} loads) is not in the project as ${parts.join('/')}.py or a package: it fails at start unless a dependency provides it`;
   }
 
   #target(): string {
@@ -245,7 +305,22 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
 
   async #ask<K extends keyof Answers>(q: Question<K>, fallback: Answers[K], earlier: Partial<Answers>): Promise<Answers[K]> {
     // One prompt of the question's type; inquirer's typings want the type narrowed statically.
-    const reply = await this.prompt<Record<string, unknown>>([promptFor(q, fallback, earlier) as never]);
+    const prompt = promptFor(q, fallback, earlier);
+    if (q.name === 'entrypoint') {
+      // Asked again, like any rule, when the script is not in the project.
+      const validate = prompt.validate as (input: string) => true | string;
+      prompt.validate = (input: string) => {
+        const result = validate(input);
+        if (result !== true) return result;
+        try {
+          this.#checkExists(q.parse(input) as string);
+          return true;
+        } catch (error) {
+          return error instanceof ValidationError ? error.rule : String(error);
+        }
+      };
+    }
+    const reply = await this.prompt<Record<string, unknown>>([prompt as never]);
     return q.parse(reply[q.name]);
   }
 }
