@@ -35,8 +35,6 @@ export interface Server {
   appArgument?: { option?: string[] };
   /** Options that take a value (the word after them is not positional). */
   valued?: string[];
-  /** Environment variables it reads its arguments from, which a bind rewrite cannot see. */
-  environment?: string[];
   /** SIGINT for a server without a SIGTERM handler of its own (Flask's development server, as PID 1). */
   stopSignal?: 'SIGINT';
   /** A worker: it listens on no port (celery, rq). */
@@ -52,7 +50,6 @@ export const SERVERS: readonly Server[] = [
     serves: { port: 8000, host: '127.0.0.1', bind: { style: 'hostport', options: ['-b', '--bind'] }, app: 'wsgi' },
     appArgument: {},
     valued: ['-c', '--config', '-w', '--workers', '-k', '--worker-class', '--threads', '-t', '--timeout', '--log-level', '--access-logfile', '--error-logfile', '--chdir', '--worker-tmp-dir', '-e', '--env', '--graceful-timeout', '--keep-alive', '--max-requests', '--name', '-n', '--pythonpath', '--forwarded-allow-ips', '--log-config', '--access-logformat', '--user', '-u', '--group', '-g', '--umask', '-m', '--statsd-host', '--max-requests-jitter', '--limit-request-line'],
-    environment: ['GUNICORN_CMD_ARGS'],
     development: ['--reload'],
   },
   {
@@ -84,7 +81,6 @@ export const SERVERS: readonly Server[] = [
     serves: { port: 5000, host: '127.0.0.1', bind: { style: 'host+port', host: ['-h', '--host'], port: ['-p', '--port'] }, app: 'flask' },
     appArgument: { option: ['-A', '--app'] },
     valued: ['-A', '--app', '-e', '--env-file', '-h', '--host', '-p', '--port', '--cert', '--key', '--extra-files', '--exclude-patterns'],
-    environment: ['FLASK_APP', 'FLASK_RUN_HOST', 'FLASK_RUN_PORT'],
     development: ['--reload', '--debug', '--debugger'],
     stopSignal: 'SIGINT',
   },
