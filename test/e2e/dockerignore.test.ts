@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { BLOCK_START } from '../../lib/dockerignore.js';
 import { runBin } from '../helpers.js';
-import { runCommand } from './standins.js';
+import { dockerBuildkit } from './standins.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -19,8 +19,7 @@ const e2e = inject('e2e');
 const s = e2e.ok ? e2e.standins : undefined;
 const tags: string[] = [];
 
-const docker = (args: string[]) =>
-  runCommand('/usr/bin/docker', args, { timeoutMs: 600_000, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' } });
+const docker = dockerBuildkit;
 
 // Their `!.git` and `!.venv/pyvenv.cfg` made BuildKit send what was in those folders, until the
 // template named their contents too (`**/.git/**`).

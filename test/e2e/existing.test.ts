@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ROOT, runBin } from '../helpers.js';
-import { runCommand, standaloneBuildArgs } from './standins.js';
+import { dockerBuildkit, standaloneBuildArgs } from './standins.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -17,8 +17,7 @@ const e2e = inject('e2e');
 const s = e2e.ok ? e2e.standins : undefined;
 const tags: string[] = [];
 
-const docker = (args: string[]) =>
-  runCommand('/usr/bin/docker', args, { timeoutMs: 600_000, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' } });
+const docker = dockerBuildkit;
 
 function convert(fixture: string, ...flags: string[]): string {
   return convertAs(fixture, true, ...flags);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ROOT, runBin } from '../helpers.js';
-import { runCommand } from './standins.js';
+import { dockerBuildkit } from './standins.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -21,8 +21,7 @@ const tags: string[] = [];
 const containers: string[] = [];
 const HARDENED = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
 
-const docker = (args: string[]) =>
-  runCommand('/usr/bin/docker', args, { timeoutMs: 600_000, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' } });
+const docker = dockerBuildkit;
 
 afterAll(async () => {
   if (containers.length) await docker(['rm', '-f', ...containers]);

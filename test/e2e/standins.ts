@@ -227,6 +227,11 @@ export function docker(args: readonly string[], opts: { timeoutMs?: number; inpu
   return runCommand(dockerBin(), args, opts);
 }
 
+/** The docker CLI as the generated projects' users run it: BuildKit, plain progress, up to 10 minutes a call. */
+export function dockerBuildkit(args: readonly string[]): Promise<RunResult> {
+  return runCommand('/usr/bin/docker', args, { timeoutMs: 600_000, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain' } });
+}
+
 export async function dockerAvailable(): Promise<{ ok: true } | { ok: false; reason: string }> {
   const r = await docker(['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { timeoutMs: 30_000 });
   if (r.code === 127) return { ok: false, reason: `docker CLI '${dockerBin()}' not found (apt-get install docker.io)` };
