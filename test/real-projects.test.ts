@@ -5,7 +5,7 @@
  * byte-identical afterwards (an old Dockerfile is kept as .bak, byte for byte; an old .dockerignore
  * is merged: every byte of it first, then distroless-python's block).
  */
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -197,19 +197,27 @@ describe('real projects, converted', () => {
     expect(snapshot(root)).toEqual(before);
   });
 
-  it('fastapi-realworld-example-app (Poetry): its start command is found, but the conversion is refused in one line: no [project], and Poetry is not read yet', () => {
+  it('fastapi-realworld-example-app (Poetry, lock-version 1.1): installed from poetry.lock, whose main group the build stage reads; Python 3.10 is refused, as tomllib is 3.11+', () => {
     const d = detect(path.join(REAL, 'fastapi-realworld-example-app'));
     expect(d.entrypoint).toMatchObject({ value: 'uvicorn --host=0.0.0.0 app.main:app', from: 'Dockerfile CMD (shell form)' });
     expect(d.start.command?.dropped).toEqual(['poetry run alembic upgrade head (before &&)', 'poetry run']);
+    expect(d.install).toMatchObject({ kind: 'lock', tool: 'poetry', files: ['pyproject.toml', 'poetry.lock'], packages: 99, project: true });
+    expect(d.unread).toBeUndefined();
     const root = path.join(mkdtempSync(path.join(tmpdir(), 'dp-real-')), 'fastapi-realworld-example-app');
     cpSync(path.join(REAL, 'fastapi-realworld-example-app'), root, { recursive: true });
     const before = snapshot(root);
-    const r = runBin(['--existing', root, '--yes', '--force'], root);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe(
-      "error: directory: pyproject.toml has no [project] table; [tool.poetry] found, whose dependencies are not read yet (the image would have none): write requirements.txt with 'poetry export --format requirements.txt --output requirements.txt' (from poetry.lock, with hashes) and run again\n",
-    );
+    // The old image's 3.9 is not offered; 3.10, the nearest newer, cannot read the TOML lock.
+    const refused = runBin(['--existing', root, '--yes', '--force'], root);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n').at(-1)).toBe('error: --python: poetry.lock is read in the build stage with tomllib, which Python 3.10 lacks: give --python 3.11 or later');
     expect(snapshot(root)).toEqual(before);
+    const r = runBin(['--existing', root, '--yes', '--force', '--python', '3.11'], root);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("found: dependencies: poetry.lock (99 locked packages; the main group's are installed with their hashes, read from the lock at each build); the project is installed too");
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY pyproject.toml /tmp/lock/pyproject.toml\nCOPY poetry.lock /tmp/lock/poetry.lock\n');
+    expect(dockerfile).toMatch(/^RUN \["\/opt\/venv\/bin\/python", "-c", ".*", "poetry", "\/tmp\/lock", "\/tmp\/requirements.txt"\]$/m);
+    expect(dockerfile).toContain('--require-hashes --requirement /tmp/requirements.txt');
   });
 
   it('a second --force run keeps the original Dockerfile.bak, reads the project from it, and takes its own Makefile for its own', () => {

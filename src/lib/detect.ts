@@ -16,13 +16,25 @@ import { findServer } from './servers.js';
 
 /** How the build stage installs the dependencies. */
 export type Install =
-  /** requirements.txt as the install input, with every file it includes (-r, -c) copied beside it. */
-  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number; names: string[] }
+  /**
+   * requirements.txt as the install input, with every file it includes (-r, -c) copied beside it.
+   * `project`: a line installs the project itself (`.`, `-e .`), or a [build-system] is beside it:
+   * installed after the code is copied, and such lines are taken out of the copies pip reads.
+   */
+  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number; names: string[]; project: boolean; projectLines: boolean }
   /** [project].dependencies from pyproject.toml; `project`: also install the project itself (it has a build system). */
   | { kind: 'pyproject'; dependencies: string[]; project: boolean; names: string[] }
   /** uv.lock, exported frozen with its hashes by uv in the build stage; `project` as above. */
   | { kind: 'uv-lock'; packages: number; project: boolean; names: string[] }
+  /**
+   * A Poetry, PDM or Pipenv lock, turned into hashed requirements for production in the build
+   * stage (templates/lock_requirements.py); `files` are copied for it, `lock` last. `names`: the
+   * direct dependencies; `project` as above.
+   */
+  | { kind: 'lock'; tool: LockTool; files: string[]; lock: string; packages: number; project: boolean; names: string[] }
   | { kind: 'none' };
+
+export type LockTool = 'poetry' | 'pdm' | 'pipenv';
 
 export interface Finding<T> {
   value: T;
@@ -47,8 +59,12 @@ export interface Detection {
    * is not read (Poetry, PDM, Pipenv), so the image would have none.
    */
   unread?: string;
+  /** How the project's build takes its version from git (which the build context lacks). */
+  vcsVersion?: Finding<string>;
   /** The project's own Dockerfile, when it has one. */
   dockerfile: boolean;
+  /** The old Dockerfile that was read (Dockerfile, docker/Dockerfile, or a kept Dockerfile.bak), with its text. */
+  oldDockerfile?: { file: string; text: string };
   /** Targets of the project's own Makefile, when it has one. */
   makefileTargets?: string[];
 }
@@ -68,10 +84,11 @@ function logicalLines(text: string): string[] {
 }
 
 /** requirements.txt and everything it includes, relative to the project; refuses paths outside it. */
-function requirementsInstall(dir: string, problems: string[]): Install | undefined {
+function requirementsInstall(dir: string, project: Pyproject | undefined, problems: string[], refusals: string[]): Install | undefined {
   if (read(dir, 'requirements.txt') === undefined) return undefined;
   const files: string[] = [];
   let hashes = false;
+  let projectLines = false;
   let count = 0;
   const names: string[] = [];
   const visit = (file: string): void => {
@@ -87,6 +104,21 @@ function requirementsInstall(dir: string, problems: string[]): Install | undefin
         else visit(target);
         continue;
       }
+      const editable = /^(?:-e|--editable)(?:\s+|=)(\S+)$/.exec(line)?.[1];
+      const target = editable ?? line;
+      if (/^(?:\.|\.\/|file:\.\/?)$/.test(target)) {
+        projectLines = true;
+        continue;
+      }
+      // git+https://..., name @ git+https://..., https://.../x.whl: no index, no hash, no git in the build stage.
+      if (/^(?:git|hg|svn|bzr)\+|^[a-z][a-z+]*:\/\/|@\s*(?:git\+|https?:|file:)/i.test(target.replace(/\s--hash[=\s]\S+/g, ''))) {
+        refusals.push(`${file}: '${target}' installs from ${/git\+/i.test(target) ? 'git' : 'a URL'}, not from an index, and the build stage has no git or network of its own: publish it to your index, pin it there, and run again`);
+        continue;
+      }
+      if (editable !== undefined) {
+        problems.push(`${file}: '${line}' installs a local path other than the project; pip will decide`);
+        continue;
+      }
       if (line.startsWith('-')) continue; // pip options (index URLs, ...): pip reads them from the file itself
       if (/--hash[=\s]/.test(line)) hashes = true;
       const requirement = line.replace(/\s--hash[=\s]\S+/g, '').trim();
@@ -100,7 +132,7 @@ function requirementsInstall(dir: string, problems: string[]): Install | undefin
     }
   };
   visit('requirements.txt');
-  return { kind: 'requirements', files, hashes, count, names };
+  return { kind: 'requirements', files, hashes, count, names, project: projectLines || project?.['build-system'] !== undefined, projectLines };
 }
 
 /** uv.lock's registry packages (what an export pins), or undefined when it does not parse. */
@@ -117,8 +149,79 @@ function uvLockInstall(text: string, project: Pyproject, problems: string[]): In
 
 interface Pyproject {
   project?: { dependencies?: string[]; scripts?: Record<string, string>; 'requires-python'?: string };
-  tool?: { poetry?: { dependencies?: Record<string, unknown> } };
-  'build-system'?: unknown;
+  tool?: {
+    poetry?: { dependencies?: Record<string, unknown>; 'package-mode'?: boolean; group?: Record<string, unknown> };
+    pdm?: { distribution?: boolean; version?: { source?: string } };
+    hatch?: { version?: { source?: string } };
+    setuptools_scm?: unknown;
+  };
+  'build-system'?: { requires?: string[] };
+}
+
+/** How the project's build takes its version from git, with where that is said; undefined for a static version. */
+function vcsVersion(project: Pyproject | undefined): Finding<string> | undefined {
+  const requires = (project?.['build-system']?.requires ?? []).map((r) => r.toLowerCase().replace(/_/g, '-'));
+  const backend = ['hatch-vcs', 'setuptools-scm'].find((name) => requires.some((r) => r.startsWith(name)));
+  if (project?.tool?.hatch?.version?.source === 'vcs' || backend === 'hatch-vcs') return { value: 'hatch-vcs', from: 'pyproject.toml [tool.hatch.version] source = "vcs"' };
+  if (project?.tool?.pdm?.version?.source === 'scm') return { value: 'pdm-backend', from: 'pyproject.toml [tool.pdm.version] source = "scm"' };
+  if (backend === 'setuptools-scm' || project?.tool?.setuptools_scm !== undefined) return { value: 'setuptools-scm', from: 'pyproject.toml [build-system] requires setuptools-scm' };
+  return undefined;
+}
+
+/** A locked package that does not come from an index, in the lock's words, or undefined. */
+type LockedPackage = { name?: string; version?: string; source?: { type?: string; url?: string }; git?: string; url?: string; path?: string; file?: string };
+
+/**
+ * Poetry's, PDM's or Pipenv's lock, when the project has one: what the build stage copies and
+ * reads. Packages that come from git, a URL or a path other than the project itself cannot be
+ * checked by hash: that is a refusal, in `problems`' place, through `refused`.
+ */
+function lockInstall(dir: string, project: Pyproject | undefined, problems: string[]): { install?: Install; refused?: string } {
+  const poetry = project?.tool?.poetry;
+  const candidates: { tool: LockTool; lock: string; wanted: boolean }[] = [
+    { tool: 'poetry', lock: 'poetry.lock', wanted: poetry !== undefined },
+    { tool: 'pdm', lock: 'pdm.lock', wanted: project !== undefined },
+    { tool: 'pipenv', lock: 'Pipfile.lock', wanted: true },
+  ];
+  for (const { tool, lock, wanted } of candidates) {
+    const text = wanted ? read(dir, lock) : undefined;
+    if (text === undefined) continue;
+    let packages: LockedPackage[];
+    let names: string[];
+    try {
+      if (tool === 'pipenv') {
+        const parsed = JSON.parse(text) as { default?: Record<string, Omit<LockedPackage, 'name'>> };
+        packages = Object.entries(parsed.default ?? {}).map(([name, p]) => ({ ...p, name }));
+        names = packages.filter((p) => p.path === undefined).map((p) => p.name!);
+      } else {
+        packages = ((parseToml(text) as { package?: LockedPackage[] }).package ?? []);
+        names = [
+          ...Object.keys(poetry?.dependencies ?? {}).filter((n) => n.toLowerCase() !== 'python'),
+          ...pyprojectNames(project?.project?.dependencies ?? []),
+        ];
+      }
+    } catch (error) {
+      problems.push(`${lock} does not parse: ${(error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const own = (where: string | undefined): boolean => where === '.' || where === './';
+    const foreign = packages.find((p) => p.git !== undefined || p.url !== undefined || p.file !== undefined || (p.path !== undefined && !own(p.path)) || (p.source?.type !== undefined && ['git', 'url', 'file', 'directory'].includes(p.source.type) && !own(p.source.url)));
+    if (foreign) {
+      const from = foreign.git ?? foreign.url ?? foreign.file ?? foreign.path ?? `${foreign.source?.type} ${foreign.source?.url}`;
+      return {
+        refused: `${lock}: ${foreign.name} comes from ${from}, not from an index, so the build cannot check it by hash (and has no git): publish it to your index, lock it from there, and run again`,
+      };
+    }
+    const project_ =
+      tool === 'poetry'
+        ? project?.['build-system'] !== undefined && poetry?.['package-mode'] !== false
+        : tool === 'pdm'
+          ? project?.['build-system'] !== undefined && project.tool?.pdm?.distribution !== false
+          : packages.some((p) => own(p.path));
+    const files = tool === 'pipenv' ? [lock] : ['pyproject.toml', lock];
+    return { install: { kind: 'lock', tool, files, lock, packages: packages.filter((p) => !own(p.path)).length, project: project_, names } };
+  }
+  return {};
 }
 
 function pyproject(dir: string, problems: string[]): Pyproject | undefined {
@@ -145,7 +248,7 @@ const minorOf = (text: string): string | undefined => {
   const match = /(\d+)\.(\d+)/.exec(text);
   return match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
 };
-const byVersion = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+export const byVersion = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 /** Poetry's ^ and ~ constraints as PEP 440 (^3.9 is >=3.9,<4.0; ~3.9 is >=3.9,<3.10); others pass as they are. */
 function poetryToPep440(constraint: string): string {
@@ -372,19 +475,16 @@ function pyprojectNames(dependencies: string[]): string[] {
 }
 
 /**
- * Dependencies declared where this version does not read them yet, with the export that gives a
- * requirements.txt it does read; undefined when there are none.
+ * Dependencies declared in a form that gives no lock to install from, with the command that
+ * makes one; undefined when there are none.
  */
 function unreadDependencies(dir: string, project: Pyproject | undefined): string | undefined {
   const poetry = project?.tool?.poetry?.dependencies;
   if (poetry && Object.keys(poetry).some((name) => name !== 'python')) {
-    return `pyproject.toml has no [project] table; [tool.poetry] found, whose dependencies are not read yet (the image would have none): write requirements.txt with 'poetry export --format requirements.txt --output requirements.txt' (${read(dir, 'poetry.lock') !== undefined ? 'from poetry.lock, with hashes' : 'no poetry.lock found'}) and run again`;
+    return `pyproject.toml has no [project] table; [tool.poetry] found, with dependencies but no poetry.lock to install them from (the image would have none): run 'poetry lock' and run again`;
   }
-  if (read(dir, 'pdm.lock') !== undefined) {
-    return "pdm.lock found, which is not read yet (the image would have no dependencies): write requirements.txt with 'pdm export --format requirements --output requirements.txt' and run again";
-  }
-  if (read(dir, 'Pipfile') !== undefined || read(dir, 'Pipfile.lock') !== undefined) {
-    return "Pipfile found, which is not read yet (the image would have no dependencies): write requirements.txt with 'pipenv requirements > requirements.txt' and run again";
+  if (read(dir, 'Pipfile') !== undefined) {
+    return "Pipfile found, but no Pipfile.lock to install its packages from (the image would have none): run 'pipenv lock' and run again";
   }
   return undefined;
 }
@@ -398,15 +498,24 @@ export function detect(dir: string): Detection {
   const problems: string[] = [];
   const project = pyproject(dir, problems);
   const lock = project?.project ? read(dir, 'uv.lock') : undefined;
+  const refusals: string[] = [];
+  const requirements = requirementsInstall(dir, project, problems, refusals);
+  const uv = requirements ? undefined : lock !== undefined ? uvLockInstall(lock, project!, problems) : undefined;
+  const other = requirements ?? uv ? {} : lockInstall(dir, project, problems);
   const install: Install =
-    requirementsInstall(dir, problems) ??
-    (lock !== undefined ? uvLockInstall(lock, project!, problems) : undefined) ??
+    requirements ??
+    uv ??
+    other.install ??
     (project?.project
       ? { kind: 'pyproject', dependencies: project.project.dependencies ?? [], project: project['build-system'] !== undefined, names: pyprojectNames(project.project.dependencies ?? []) }
       : { kind: 'none' });
   const makefile = read(dir, 'Makefile');
   const compose = parentCompose(dir);
-  const unread = install.kind === 'none' ? unreadDependencies(dir, project) : undefined;
+  const unread = other.refused ?? refusals[0] ?? (install.kind === 'none' ? unreadDependencies(dir, project) : undefined);
+  const used = install.kind === 'requirements' ? 'requirements.txt' : install.kind === 'uv-lock' ? 'uv.lock' : install.kind === 'lock' ? install.lock : undefined;
+  for (const file of ['requirements.txt', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock']) {
+    if (used !== undefined && file !== used && read(dir, file) !== undefined) problems.push(`${file} found too; ${used} is what the image installs`);
+  }
   const start = detectStart(dir, { ...(compose ? { compose } : {}), dockerfiles: oldDockerfiles(dir) });
   return {
     install,
@@ -416,7 +525,9 @@ export function detect(dir: string): Detection {
     start,
     problems: [...problems, ...start.problems],
     unread,
+    vcsVersion: install.kind !== 'none' && install.project ? vcsVersion(project) : undefined,
     dockerfile: read(dir, 'Dockerfile') !== undefined && !isGenerated(dir, 'Dockerfile'),
+    oldDockerfile: oldDockerfiles(dir).flatMap((file) => (read(dir, file) === undefined ? [] : [{ file, text: read(dir, file)! }]))[0],
     makefileTargets: makefile === undefined || isGenerated(dir, 'Makefile') ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
   };
 }

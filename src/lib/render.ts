@@ -36,7 +36,23 @@ export interface View {
   /** The COPY of the code in the build stage: source in the context, destination. */
   codeCopy: [string, string];
   /** How the dependencies get into the venv: files copied first, and what pip (or uv) reads. */
-  install: { copies: [string, string][]; requirements?: string; pyproject?: string; uvExport?: string; sources: string };
+  install: {
+    copies: [string, string][];
+    requirements?: string;
+    pyproject?: string;
+    uvExport?: string;
+    /** A Poetry, PDM or Pipenv lock: the tool, the directory its files are copied to, the lock's name. */
+    lock?: { tool: string; directory: string; file: string };
+    /** Requirements files whose lines install the project itself (`.`, `-e .`): those lines are taken out first. */
+    dropProjectLines?: string[];
+    sources: string;
+  };
+  /** templates/lock_requirements.py as a JSON string for python -c, when a lock is read. */
+  lockInline?: string;
+  /** sed's pattern for the requirements lines that install the project itself (., ./, -e ., file:.). */
+  projectLine: string;
+  /** The build argument that gives a VCS-versioned project (hatch-vcs, setuptools-scm, pdm-backend) its version. */
+  versionArg?: { name: string; mechanism: string };
   /** The uv image, when the build stage uses uv (standalone Python, or exporting a uv.lock). */
   uvImage?: string;
   /** For an existing project with a build system: the command that installs it (without its dependencies). */
@@ -88,7 +104,13 @@ export function projectName(directory: string): string {
 export interface Existing {
   install: Install;
   codeRoot: string;
+  /** How the project takes its version from git (hatch-vcs, setuptools-scm, pdm-backend scm), which the build context lacks. */
+  vcsVersion?: string;
 }
+
+/** The build argument for a VCS-versioned project's version, and how each backend is told it. */
+const VERSION_ARG = 'PROJECT_VERSION';
+const VCS_VERSION_ENV = `SETUPTOOLS_SCM_PRETEND_VERSION="\$${VERSION_ARG}" PDM_BUILD_SCM_VERSION="\$${VERSION_ARG}"`;
 
 const PIP = { debian: 'python3 -m pip', chainguard: '/usr/bin/python -m pip' } as const;
 
@@ -129,7 +151,7 @@ export function view(answers: Answers, existing?: Existing): View {
     // What a console script's wrapper does, without depending on one being installed.
     command = [venvPython, '-c', `import sys; from ${entry.module} import ${entry.function}; sys.exit(${entry.function}())`];
   }
-  const installed = (existing?.install.kind === 'pyproject' || existing?.install.kind === 'uv-lock') && existing.install.project;
+  const installed = existing !== undefined && existing.install.kind !== 'none' && existing.install.project;
   if (existing) {
     // An existing project is copied whole; its packages are found where they are, or installed.
     codePath = '.';
@@ -156,10 +178,14 @@ export function view(answers: Answers, existing?: Existing): View {
     install: installOf(existing?.install),
     uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' ? UV_IMAGE : undefined),
     installProject: installed
-      ? target.strategy === 'standalone'
-        ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install --python ${venvPython} --no-deps`
-        : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir --no-deps`
+      ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${
+          target.strategy === 'standalone'
+            ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install --python ${venvPython} --no-deps`
+            : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir --no-deps`
+        }`
       : undefined,
+    lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'lock_requirements.py'), 'utf8'))) : undefined,
+    versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,
     existing,
     entrypointJson: execJson(command),
@@ -175,6 +201,7 @@ export function view(answers: Answers, existing?: Existing): View {
     appFunction: entry.kind === 'callable' ? entry.function : entry.kind === 'command' && entry.command.app?.module ? (entry.command.app.callable ?? 'main') : 'main',
     emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
     catalogueTable: catalogueTable(),
+    projectLine: String.raw`/^[[:space:]]*((-e|--editable)[[:space:]=]+)?(file:)?\.\/?[[:space:]]*(#.*)?$/d`,
   };
 }
 
@@ -232,7 +259,16 @@ function installOf(install: Install | undefined): View['install'] {
     return {
       copies: install.files.map((f) => [f, `/tmp/requirements/${f}`]),
       requirements: '/tmp/requirements/requirements.txt',
+      dropProjectLines: install.projectLines ? install.files.map((f) => `/tmp/requirements/${f}`) : undefined,
       sources: install.files.length > 1 ? `${install.files.join(', ')} change` : 'requirements.txt changes',
+    };
+  }
+  if (install.kind === 'lock') {
+    return {
+      copies: install.files.map((f) => [f, `/tmp/lock/${f}`]),
+      lock: { tool: install.tool, directory: '/tmp/lock', file: install.lock },
+      requirements: '/tmp/requirements.txt',
+      sources: `${install.files.join(' or ')} change${install.files.length === 1 ? 's' : ''}`,
     };
   }
   if (install.kind === 'uv-lock') {

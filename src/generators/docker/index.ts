@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { dependencyNames, detect, isGenerated, type Detection } from '../../lib/detect.js';
+import { byVersion, dependencyNames, detect, isGenerated, type Detection } from '../../lib/detect.js';
 import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand } from '../../lib/command.js';
 import { findServer } from '../../lib/servers.js';
@@ -123,6 +123,10 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       if (q.name === 'entrypoint') this.#checkExists(answers.entrypoint!);
     }
     checkCombination(answers);
+    // lock_requirements.py reads TOML locks with tomllib, which is 3.11+.
+    if (d.install.kind === 'lock' && d.install.tool !== 'pipenv' && byVersion(answers.python!, '3.11') < 0) {
+      throw new ValidationError('--python', `${d.install.lock} is read in the build stage with tomllib, which Python ${answers.python} lacks: give --python 3.11 or later`);
+    }
     if (d.python?.warning && this.#given.python === undefined) this.log(`warning: ${d.python.warning}`);
     if (!d.python && this.#given.python === undefined) {
       this.log(
@@ -249,15 +253,21 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (install.kind === 'requirements') {
       const includes = install.files.slice(1);
       lines.push(
-        `dependencies: requirements.txt (${install.count} requirement${install.count === 1 ? '' : 's'}${install.hashes ? ', hash-checked' : ''}${includes.length ? `; includes ${includes.join(', ')}` : ''})`,
+        `dependencies: requirements.txt (${install.count} requirement${install.count === 1 ? '' : 's'}${install.hashes ? ', hash-checked' : ''}${includes.length ? `; includes ${includes.join(', ')}` : ''})${
+          install.projectLines ? '; the project itself (its . line) is installed after its code' : install.project ? '; the project is installed too (pyproject.toml [build-system])' : ''
+        }`,
       );
     } else if (install.kind === 'uv-lock') {
       lines.push(`dependencies: uv.lock (${install.packages} locked packages, exported frozen with their hashes)${install.project ? '; the project is installed too' : ''}`);
+    } else if (install.kind === 'lock') {
+      const group = install.tool === 'poetry' ? 'main group' : 'default group';
+      lines.push(`dependencies: ${install.lock} (${install.packages} locked packages; the ${group}'s are installed with their hashes, read from the lock at each build)${install.project ? '; the project is installed too' : ''}`);
     } else if (install.kind === 'pyproject') {
       lines.push(`dependencies: pyproject.toml [project].dependencies (${install.dependencies.length})${install.project ? '; the project is installed too' : ''}`);
     } else {
       lines.push('dependencies: none found (no requirements.txt or pyproject.toml)');
     }
+    if (d.vcsVersion) lines.push(`version: from git (${d.vcsVersion.value}, ${d.vcsVersion.from}), which the build context lacks: give it with --build-arg PROJECT_VERSION=... (default 0.0.0)`);
     if (d.python) lines.push(`Python ${d.python.value}: from ${d.python.from}`);
     if (d.entrypoint) lines.push(`entrypoint ${d.entrypoint.value}: from ${d.entrypoint.from}`);
     if (d.port) lines.push(`port ${d.port.value}: from ${d.port.from}`);
@@ -279,7 +289,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const module = entry.kind === 'script' ? undefined : entry.kind === 'command' ? (entry.command.app?.module ?? entry.command.module) : entry.module;
     const top = module?.split('.')[0];
     const codeRoot = top !== undefined && (existsSync(path.join(target, 'src', top)) || existsSync(path.join(target, 'src', `${top}.py`))) ? 'src' : '.';
-    const existing = { install: this.#detection.install, codeRoot };
+    const existing = { install: this.#detection.install, codeRoot, vcsVersion: this.#detection.vcsVersion?.value };
     const files = renderExisting(this.answers, existing);
     const ignoreFile = path.join(target, '.dockerignore');
     const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;
