@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { UV_IMAGE, catalogueTable, findTarget, type Target } from './catalogue.js';
 import type { Install } from './detect.js';
+import type { OldDockerfile } from './old-dockerfile.js';
+import { joinCommand } from './command.js';
 import { boundWords, type Command } from './start.js';
 import type { AppKind } from './servers.js';
 import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
@@ -57,6 +59,10 @@ export interface View {
   uvImage?: string;
   /** For an existing project with a build system: the command that installs it (without its dependencies). */
   installProject?: string;
+  /** The build stage's install command for requirements given as arguments (packages, a directory). */
+  installer: string;
+  /** What is carried over from an existing project's old Dockerfile: its ENV, its extra packages, its build steps. */
+  carried?: { env: string[]; packages: string[]; buildSteps: string[] };
   /** For an existing project: the runtime check as a JSON string for python -c (no file is added to it). */
   guardInline?: string;
   /** An existing project: only Dockerfile, Makefile, .dockerignore and DISTROLESS.md are written. */
@@ -106,6 +112,8 @@ export interface Existing {
   codeRoot: string;
   /** How the project takes its version from git (hatch-vcs, setuptools-scm, pdm-backend scm), which the build context lacks. */
   vcsVersion?: string;
+  /** What the new Dockerfile carries over from the old one (lib/old-dockerfile). */
+  carried?: Pick<OldDockerfile, 'env' | 'packages' | 'buildSteps'>;
 }
 
 /** The build argument for a VCS-versioned project's version, and how each backend is told it. */
@@ -159,6 +167,10 @@ export function view(answers: Answers, existing?: Existing): View {
     pythonPath = scriptOnly || installed ? undefined : path.posix.join(appRoot, existing.codeRoot);
   }
   const distributions = answers.deps.map(requirementName);
+  const installer =
+    target.strategy === 'standalone'
+      ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install \${PIP_TRUSTED_HOST:+--allow-insecure-host "$PIP_TRUSTED_HOST"} --python ${venvPython}`
+      : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir`;
   const { tags, defaultUser } = target.runtime;
   const user = answers.nonroot ? target.nonrootUser : '0';
   const { directory: _directory, ...projectAnswers } = answers;
@@ -177,13 +189,9 @@ export function view(answers: Answers, existing?: Existing): View {
     codeCopy: existing ? ['.', appRoot] : [codePath, `${appRoot}/${codePath}`],
     install: installOf(existing?.install),
     uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' ? UV_IMAGE : undefined),
-    installProject: installed
-      ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${
-          target.strategy === 'standalone'
-            ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install --python ${venvPython} --no-deps`
-            : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir --no-deps`
-        }`
-      : undefined,
+    installer,
+    installProject: installed ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${installer} --no-deps` : undefined,
+    carried: carriedOf(existing?.carried, venvPython),
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'lock_requirements.py'), 'utf8'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,
@@ -202,6 +210,17 @@ export function view(answers: Answers, existing?: Existing): View {
     emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
     catalogueTable: catalogueTable(),
     projectLine: String.raw`/^[[:space:]]*((-e|--editable)[[:space:]=]+)?(file:)?\.\/?[[:space:]]*(#.*)?$/d`,
+  };
+}
+
+/** The old Dockerfile's carried-over values as Dockerfile text: ENV pairs, requirements, manage.py steps. */
+function carriedOf(carried: Existing['carried'], python: string): View['carried'] {
+  if (!carried || (carried.env.length === 0 && carried.packages.length === 0 && carried.buildSteps.length === 0)) return undefined;
+  return {
+    // Values were checked (lib/old-dockerfile): no quotes, backslashes, $ or control characters.
+    env: carried.env.map(([name, value]) => `${name}="${value}"`),
+    packages: carried.packages.map((p) => joinCommand([p])),
+    buildSteps: carried.buildSteps.map((step) => [...step.env.map(([n, v]) => `${n}=${v}`), python, 'manage.py', ...step.args].join(' ')),
   };
 }
 
@@ -288,7 +307,9 @@ function installOf(install: Install | undefined): View['install'] {
   return { copies: [], sources: '' };
 }
 
-function render(template: string, data: View & { notes?: { detected: string[]; kept: string[] } }): string {
+type Notes = { detected: string[]; kept: string[]; old?: OldDockerfile };
+
+function render(template: string, data: View & { notes?: Notes }): string {
   const file = path.join(TEMPLATES_DIR, template);
   // cache: each template (and its includes) is compiled once per process.
   return ejs.render(readFileSync(file, 'utf8'), data, { filename: file, async: false, cache: true }) as string;
@@ -356,6 +377,6 @@ export function renderExisting(answers: Answers, existing: Existing): Map<string
 }
 
 /** DISTROLESS.md: what was found in the existing project, and what of it was left alone. */
-export function renderDistrolessMd(answers: Answers, existing: Existing, notes: { detected: string[]; kept: string[] }): string {
+export function renderDistrolessMd(answers: Answers, existing: Existing, notes: Notes): string {
   return render('DISTROLESS.md.ejs', { ...view(answers, existing), notes });
 }

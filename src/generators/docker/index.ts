@@ -13,6 +13,7 @@ import { byVersion, dependencyNames, detect, isGenerated, type Detection } from 
 import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand } from '../../lib/command.js';
 import { findServer } from '../../lib/servers.js';
+import { readOldDockerfile, type OldDockerfile } from '../../lib/old-dockerfile.js';
 import {
   QUESTIONS,
   ValidationError,
@@ -140,6 +141,13 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const app = this.#appWarning(answers.entrypoint!);
     if (app) this.log(`warning: ${app}`);
     this.answers = answers as Answers;
+    const old = this.#old();
+    if (old) {
+      const count = (verdict: string): number => old.instructions.filter((i) => i.verdict === verdict).length;
+      this.log(`found: ${old.file}: ${old.instructions.length} instructions; ${count('carried')} carried over, ${count('replaced')} replaced, ${count('not carried')} not carried over (all listed in DISTROLESS.md)`);
+      for (const i of old.instructions.filter((x) => x.verdict === 'carried')) this.log(`carried over: ${i.text}: ${i.reason}`);
+      for (const i of old.instructions.filter((x) => x.verdict === 'not carried')) this.log(`not carried over: ${i.text}: ${i.reason}`);
+    }
   }
 
   writing(): void {
@@ -241,6 +249,23 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     return found ? undefined : `${module} (the app ${entry.kind === 'command' ? entry.command.program : ''} loads) is not in the project as ${parts.join('/')}.py or a package: it fails at start unless a dependency provides it`;
   }
 
+  #oldDockerfile?: OldDockerfile;
+
+  /** The old Dockerfile read against the answers: what is carried over, replaced, or not carried over. */
+  #old(): OldDockerfile | undefined {
+    const found = this.#detection.oldDockerfile;
+    if (!found || this.#oldDockerfile) return this.#oldDockerfile;
+    const install = this.#detection.install;
+    const dependencies = install.kind === 'requirements' ? 'requirements.txt' : install.kind === 'lock' ? install.lock : install.kind === 'uv-lock' ? 'uv.lock' : 'pyproject.toml';
+    this.#oldDockerfile = readOldDockerfile(found.file, found.text, {
+      dependencies,
+      port: this.answers.port,
+      unpinnedAllowed: install.kind === 'requirements' ? !install.hashes : install.kind === 'pyproject' || install.kind === 'none',
+      managePy: existsSync(path.join(this.#target(), 'manage.py')),
+    });
+    return this.#oldDockerfile;
+  }
+
   #target(): string {
     return path.resolve(this.contextRoot, this.#given.directory ?? '.');
   }
@@ -289,7 +314,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const module = entry.kind === 'script' ? undefined : entry.kind === 'command' ? (entry.command.app?.module ?? entry.command.module) : entry.module;
     const top = module?.split('.')[0];
     const codeRoot = top !== undefined && (existsSync(path.join(target, 'src', top)) || existsSync(path.join(target, 'src', `${top}.py`))) ? 'src' : '.';
-    const existing = { install: this.#detection.install, codeRoot, vcsVersion: this.#detection.vcsVersion?.value };
+    const old = this.#old();
+    const existing = { install: this.#detection.install, codeRoot, vcsVersion: this.#detection.vcsVersion?.value, carried: old };
     const files = renderExisting(this.answers, existing);
     const ignoreFile = path.join(target, '.dockerignore');
     const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;
@@ -308,7 +334,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
         ".dockerignore: every rule of yours is kept, in its order; distroless-python's follow, between `# >>> distroless-python` and `# <<< distroless-python` (a re-run replaces only that block), so they win: secrets (`.env`, `.env.*`, `*.pem`) and local environments (`.git`, `.venv`) never reach the build context, whatever a `!` rule above lets in.",
       );
     }
-    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(), ...this.#startNotes()], kept }));
+    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(), ...this.#startNotes()], kept, old }));
     for (const line of kept.filter((l) => l.startsWith('Makefile'))) this.log(`note: ${line}`);
     return { files, kept };
   }
