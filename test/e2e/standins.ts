@@ -6,7 +6,9 @@
  * python-build-standalone mirror, all built from Debian packages (trixie, and
  * bookworm for CPython 3.11) by the recipes in ./standins (see build.sh
  * there). Nothing is pulled from an image registry, PyPI or GitHub; the index
- * and the mirror are served on 127.0.0.1 only.
+ * and the mirror are served on 127.0.0.1 only. One more image, standin/locktools,
+ * stands in for no published image: it has the real poetry, pipenv and pdm of
+ * trixie, for writing lock files against the local index (see locktools.ts).
  *
  * Set E2E_REAL_IMAGES=1 on a machine that reaches the real registries: then
  * ensureStandins() returns the real image names, PIP_INDEX_URL (or '' for
@@ -33,6 +35,11 @@ export interface Standins {
   debianSlim: string;
   /** cgr.dev/chainguard/python (the stand-ins run Debian's Python 3.13, see chainguardPythonVersion()). */
   chainguard: { latest: string; latestDev: string };
+  /**
+   * The real poetry, pipenv and pdm (Debian trixie's), for lockWith() in locktools.ts; no
+   * published image has all three, so '' in real mode.
+   */
+  locktools: string;
   /** e.g. http://127.0.0.1:40123/simple/ ; '' means PyPI (real mode without PIP_INDEX_URL). */
   indexUrl: string;
   /**
@@ -116,10 +123,10 @@ export interface PbsManifest {
   >;
 }
 
-export type Component = 'runtime' | 'builder' | 'index' | 'cc' | 'pbs' | 'uv' | 'debian' | 'chainguard';
+export type Component = 'runtime' | 'builder' | 'index' | 'cc' | 'pbs' | 'uv' | 'debian' | 'chainguard' | 'locktools';
 
 /** Every component, in build (dependency) order: the same as build.sh. */
-export const COMPONENTS: readonly Component[] = ['runtime', 'builder', 'index', 'cc', 'pbs', 'uv', 'debian', 'chainguard'];
+export const COMPONENTS: readonly Component[] = ['runtime', 'builder', 'index', 'cc', 'pbs', 'uv', 'debian', 'chainguard', 'locktools'];
 
 /**
  * Components built from (or reusing the recipe code of) others, whose hashes
@@ -140,6 +147,8 @@ export const STANDIN_CC_REPO = 'standin/distroless-cc-debian13';
 export const STANDIN_UV = 'standin/uv:0.12.5';
 export const STANDIN_DEBIAN_SLIM = 'standin/debian:trixie-slim';
 export const STANDIN_CHAINGUARD_REPO = 'standin/chainguard-python';
+/** The real poetry, pipenv and pdm of Debian trixie (standins/locktools.sh; same name as in build.sh). */
+export const STANDIN_LOCKTOOLS = 'standin/locktools:latest';
 export const REAL_BUILDER = 'python:3.13-slim-trixie';
 export const REAL_RUNTIME_REPO = 'gcr.io/distroless/python3-debian13';
 export const REAL_CC_REPO = 'gcr.io/distroless/cc-debian13';
@@ -321,6 +330,7 @@ export async function staleComponents(): Promise<Component[]> {
     debian: () => labelsAre(recipeHash('debian'), [STANDIN_DEBIAN_SLIM]),
     chainguard: () =>
       labelsAre(recipeHash('chainguard'), [`${STANDIN_CHAINGUARD_REPO}:latest`, `${STANDIN_CHAINGUARD_REPO}:latest-dev`]),
+    locktools: () => labelsAre(recipeHash('locktools'), [STANDIN_LOCKTOOLS]),
   };
   const stale: Component[] = [];
   for (const c of COMPONENTS) if (!(await current[c]())) stale.push(c);
@@ -491,6 +501,7 @@ export async function ensureStandins(): Promise<Standins> {
       uv: REAL_UV,
       debianSlim: REAL_DEBIAN_SLIM,
       chainguard: { latest: `${REAL_CHAINGUARD_REPO}:latest`, latestDev: `${REAL_CHAINGUARD_REPO}:latest-dev` },
+      locktools: '',
       indexUrl: process.env['PIP_INDEX_URL'] ?? '',
       pythonMirror: process.env['UV_PYTHON_INSTALL_MIRROR'] ?? '',
       pythons: { ...REAL_UV_PYTHONS },
@@ -518,6 +529,7 @@ export async function ensureStandins(): Promise<Standins> {
     uv: STANDIN_UV,
     debianSlim: STANDIN_DEBIAN_SLIM,
     chainguard: { latest: `${STANDIN_CHAINGUARD_REPO}:latest`, latestDev: `${STANDIN_CHAINGUARD_REPO}:latest-dev` },
+    locktools: STANDIN_LOCKTOOLS,
     indexUrl: server.url,
     pythonMirror: server.pythonMirror,
     pythons: Object.fromEntries(Object.entries(pbs.pythons).map(([minor, p]) => [minor, p.version])),

@@ -8,6 +8,8 @@
 #   uv          standin/uv:0.12.5 (a fake uv that knows the pbs mirror)
 #   debian      standin/debian:trixie-slim (+ python3, for the fake uv)
 #   chainguard  standin/chainguard-python:{latest,latest-dev} (Python 3.13)
+#   locktools   standin/locktools:latest (the real poetry, pipenv and pdm of
+#               trixie, for locking against the index; see ../locktools.ts)
 # An image is current when its standins.recipe-hash label equals the hash of
 # its recipe files and of the components it derives from (see common.sh); the
 # index and the mirror record the hash in index.json and pbs.json.
@@ -21,7 +23,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # In dependency order (DEPS in common.sh).
-all=(runtime builder index cc pbs uv debian chainguard)
+all=(runtime builder index cc pbs uv debian chainguard locktools)
 force=0
 wanted=()
 for arg in "$@"; do
@@ -31,15 +33,18 @@ for arg in "$@"; do
       for c in "${all[@]}"; do printf '%s %s\n' "$c" "$(recipe_hash "$c")"; done
       exit 0
       ;;
-    runtime | builder | index | cc | pbs | uv | debian | chainguard) wanted+=("$arg") ;;
+    runtime | builder | index | cc | pbs | uv | debian | chainguard | locktools) wanted+=("$arg") ;;
     -h | --help)
-      sed -n '2,18p' "${BASH_SOURCE[0]}"
+      sed -n '2,20p' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *) die "unknown argument: $arg (see --help)" ;;
   esac
 done
 [ "${#wanted[@]}" -gt 0 ] || wanted=("${all[@]}")
+# Not in common.sh (that would change every recipe's hash); same as in
+# locktools.sh and ../standins.ts.
+LOCKTOOLS_IMAGE=standin/locktools:latest
 # Build in dependency order whatever the order asked.
 mapfile -t wanted < <(for c in "${all[@]}"; do
   for w in "${wanted[@]}"; do [ "$w" != "$c" ] || { echo "$c"; break; }; done
@@ -73,6 +78,7 @@ is_current() { # component -> 0 when nothing needs to be built
         [ "$(image_label "$CHAINGUARD_REPO:$tag")" = "$hash" ] || return 1
       done
       ;;
+    locktools) [ "$(image_label "$LOCKTOOLS_IMAGE")" = "$hash" ] ;;
   esac
 }
 
