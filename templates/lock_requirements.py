@@ -106,10 +106,9 @@ def poetry(directory: Path) -> tuple:
     packages = {}
     for p in lock.get("package", []):
         source = p.get("source", {})
-        if source.get("type") in ("git", "directory", "file", "url"):
-            if source.get("type") == "directory" and source.get("url") in (".", "./"):
-                continue
-            fail(f"{p['name']} comes from a {source['type']} source ({source.get('url')}), not an index: pip cannot check it by hash")
+        if source.get("type") == "directory" and source.get("url") in (".", "./"):
+            continue
+        foreign = f"a {source['type']} source ({source.get('url')})" if source.get("type") in ("git", "directory", "file", "url") else None
         dependencies = []
         optional = set()
         for dep_name, spec in p.get("dependencies", {}).items():
@@ -128,6 +127,7 @@ def poetry(directory: Path) -> tuple:
         packages[normalise(p["name"])] = {
             "name": p["name"], "version": p["version"], "hashes": hashes, "dependencies": dependencies,
             "groups": p.get("groups"), "marker": markers.get("main", "") if isinstance(markers, dict) else markers,
+            "foreign": foreign,
         }
     if packages and all(p["groups"] is not None for p in packages.values()):
         # lock-version 2.1 (Poetry 2): each package says its groups and the marker it is needed under.
@@ -146,11 +146,10 @@ def pdm(directory: Path) -> tuple:
     lock = load_toml(directory / "pdm.lock")
     packages = {}
     for p in lock.get("package", []):
-        if "git" in p or "url" in p or "path" in p:
-            fail(f"{p['name']} comes from {p.get('git') or p.get('url') or p.get('path')}, not an index: pip cannot check it by hash")
+        foreign = p.get("git") or p.get("url") or p.get("path")
         key = normalise(p["name"])
         # A package locked with extras is a second entry of the same name; its dependencies add up.
-        entry = packages.setdefault(key, {"name": p["name"], "version": p["version"], "hashes": [], "dependencies": [], "groups": p.get("groups"), "marker": p.get("marker", "")})
+        entry = packages.setdefault(key, {"name": p["name"], "version": p["version"], "hashes": [], "dependencies": [], "groups": p.get("groups"), "marker": p.get("marker", ""), "foreign": foreign})
         entry["hashes"] += [f["hash"] for f in p.get("files", []) if f["hash"] not in entry["hashes"]]
         entry["dependencies"] += [(*pep508(d), None) for d in p.get("dependencies", [])]
     if packages and all(p["groups"] is not None for p in packages.values()):
@@ -183,6 +182,8 @@ def main() -> None:
     lines = []
     for key in sorted(selected):
         p = packages[key]
+        if p.get("foreign"):
+            fail(f"{p['name']} comes from {p['foreign']}, not an index: pip cannot check it by hash")
         if not p["hashes"]:
             fail(f"{p['name']} {p['version']} has no hashes in the lock: lock it again with hashes")
         extras = f"[{','.join(p['extras'])}]" if p.get("extras") else ""

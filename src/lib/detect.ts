@@ -13,6 +13,7 @@ import { DEFAULT_PYTHON, PYTHON_VERSIONS, findVersion } from './catalogue.js';
 import { joinCommand } from './command.js';
 import { COMPOSE_FILES, detectStart, hasMainBlock, type StartDetection } from './detect-start.js';
 import { findServer } from './servers.js';
+import { detectWritable, type WriteFinding } from './detect-writable.js';
 
 /** How the build stage installs the dependencies. */
 export type Install =
@@ -59,6 +60,8 @@ export interface Detection {
    * is not read (Poetry, PDM, Pipenv), so the image would have none.
    */
   unread?: string;
+  /** Where the app writes beside its code (or elsewhere on the read-only root). */
+  writable: WriteFinding[];
   /** How the project's build takes its version from git (which the build context lacks). */
   vcsVersion?: Finding<string>;
   /** The project's own Dockerfile, when it has one. */
@@ -169,7 +172,21 @@ function vcsVersion(project: Pyproject | undefined): Finding<string> | undefined
 }
 
 /** A locked package that does not come from an index, in the lock's words, or undefined. */
-type LockedPackage = { name?: string; version?: string; source?: { type?: string; url?: string }; git?: string; url?: string; path?: string; file?: string };
+type LockedPackage = {
+  name?: string;
+  version?: string;
+  source?: { type?: string; url?: string };
+  git?: string;
+  url?: string;
+  path?: string;
+  file?: string;
+  /** Poetry 2.1 and PDM: the groups a package is locked for; Poetry 1.x: its category. */
+  groups?: string[];
+  category?: string;
+};
+
+/** Whether a locked package is for production, where the lock says (Poetry's main, PDM's default); true where it does not. */
+const production = (p: LockedPackage): boolean => (p.groups ? p.groups.includes('main') || p.groups.includes('default') : p.category === undefined || p.category === 'main');
 
 /**
  * Poetry's, PDM's or Pipenv's lock, when the project has one: what the build stage copies and
@@ -205,7 +222,7 @@ function lockInstall(dir: string, project: Pyproject | undefined, problems: stri
       continue;
     }
     const own = (where: string | undefined): boolean => where === '.' || where === './';
-    const foreign = packages.find((p) => p.git !== undefined || p.url !== undefined || p.file !== undefined || (p.path !== undefined && !own(p.path)) || (p.source?.type !== undefined && ['git', 'url', 'file', 'directory'].includes(p.source.type) && !own(p.source.url)));
+    const foreign = packages.filter(production).find((p) => p.git !== undefined || p.url !== undefined || p.file !== undefined || (p.path !== undefined && !own(p.path)) || (p.source?.type !== undefined && ['git', 'url', 'file', 'directory'].includes(p.source.type) && !own(p.source.url)));
     if (foreign) {
       const from = foreign.git ?? foreign.url ?? foreign.file ?? foreign.path ?? `${foreign.source?.type} ${foreign.source?.url}`;
       return {
@@ -526,6 +543,7 @@ export function detect(dir: string): Detection {
     problems: [...problems, ...start.problems],
     unread,
     vcsVersion: install.kind !== 'none' && install.project ? vcsVersion(project) : undefined,
+    writable: detectWritable(dir),
     dockerfile: read(dir, 'Dockerfile') !== undefined && !isGenerated(dir, 'Dockerfile'),
     oldDockerfile: oldDockerfiles(dir).flatMap((file) => (read(dir, file) === undefined ? [] : [{ file, text: read(dir, file)! }]))[0],
     makefileTargets: makefile === undefined || isGenerated(dir, 'Makefile') ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),

@@ -173,7 +173,9 @@ function runStep(words: string[], context: Context): StepVerdict {
   }
   if (['set', 'true', 'echo'].includes(command)) return { verdict: 'replaced', reason: 'shell housekeeping' };
   if (['useradd', 'adduser', 'groupadd', 'addgroup'].includes(command)) return { verdict: 'replaced', reason: 'the image runs as the nonroot user 65532:65532 (or root, as answered)' };
-  if (['mkdir', 'chown', 'chmod', 'chgrp'].includes(command)) return { verdict: 'not carried', reason: 'the code is read-only and owned by root; the app can write only to /dev/shm (and a data volume)' };
+  if (['mkdir', 'chown', 'chmod', 'chgrp'].includes(command)) {
+    return { verdict: 'not carried', reason: `the code is read-only and owned by root; the app can write only to /dev/shm${context.dataDir ? ` and the ${context.dataDir} volume` : ''}` };
+  }
   if (command === 'rm') return { verdict: 'replaced', reason: 'only the project (without what .dockerignore excludes) and the venv reach the image' };
   if (['npm', 'yarn', 'pnpm', 'npx', 'bun', 'node'].includes(command)) return { verdict: 'not carried', reason: 'a frontend build needs Node.js, which the build stage has not: build it in a stage of its own and copy its output into /app' };
   return { verdict: 'not carried', reason: 'not a step distroless-python knows: if the app needs it, run it in the build stage after COPY . /app' };

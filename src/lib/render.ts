@@ -53,6 +53,10 @@ export interface View {
   lockInline?: string;
   /** sed's pattern for the requirements lines that install the project itself (., ./, -e ., file:.). */
   projectLine: string;
+  /** The writable data directory (a VOLUME owned by the app user), for an app that writes beside its code. */
+  dataDir?: string;
+  /** `docker run` arguments beyond the hardening ones: the port and the data volume. */
+  runArgs: string;
   /** The build argument that gives a VCS-versioned project (hatch-vcs, setuptools-scm, pdm-backend) its version. */
   versionArg?: { name: string; mechanism: string };
   /** The uv image, when the build stage uses uv (standalone Python, or exporting a uv.lock). */
@@ -114,7 +118,12 @@ export interface Existing {
   vcsVersion?: string;
   /** What the new Dockerfile carries over from the old one (lib/old-dockerfile). */
   carried?: Pick<OldDockerfile, 'env' | 'packages' | 'buildSteps'>;
+  /** The app writes beside its code: the image gets a writable data directory (DATA_DIR). */
+  writes?: boolean;
 }
+
+/** The writable data directory of an image whose app writes beside its code: a volume owned by the app user. */
+export const DATA_DIR = '/data';
 
 /** The build argument for a VCS-versioned project's version, and how each backend is told it. */
 const VERSION_ARG = 'PROJECT_VERSION';
@@ -192,6 +201,8 @@ export function view(answers: Answers, existing?: Existing): View {
     installer,
     installProject: installed ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${installer} --no-deps` : undefined,
     carried: carriedOf(existing?.carried, venvPython),
+    dataDir: existing?.writes ? DATA_DIR : undefined,
+    runArgs: `${answers.port === undefined ? '' : ` --publish ${answers.port}:${answers.port}`}${existing?.writes ? ` --volume ${projectName(answers.directory)}-data:${DATA_DIR}` : ''}`,
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'lock_requirements.py'), 'utf8'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,

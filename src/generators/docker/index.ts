@@ -11,7 +11,7 @@ import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { byVersion, dependencyNames, detect, isGenerated, type Detection } from '../../lib/detect.js';
 import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
-import { joinCommand } from '../../lib/command.js';
+import { joinCommand, splitCommand } from '../../lib/command.js';
 import { findServer } from '../../lib/servers.js';
 import { readOldDockerfile, type OldDockerfile } from '../../lib/old-dockerfile.js';
 import {
@@ -27,7 +27,7 @@ import {
   type Answers,
   type Question,
 } from '../../lib/questions.js';
-import { TEMPLATES_DIR, projectName, renderDistrolessMd, renderExisting } from '../../lib/render.js';
+import { DATA_DIR, TEMPLATES_DIR, projectName, renderDistrolessMd, renderExisting } from '../../lib/render.js';
 
 type Options = Generator['options'] &
   Partial<Answers> & { yes?: boolean; interactive?: boolean; force?: boolean; 'dry-run'?: boolean };
@@ -106,6 +106,9 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       // A flag wins over what was detected, even when the detected value is unusable.
       if (q.name === 'entrypoint' && given === undefined && typeof fallback === 'string') {
         try {
+          // A start script's variables ($WORKERS) were expanded by its shell; the image has none.
+          const variables = [...new Set(splitCommand(fallback).flatMap((w) => w.match(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g) ?? []))];
+          if (variables.length) throw new ValidationError('--entrypoint', `${variables.join(', ')} ${variables.length === 1 ? 'is a shell variable' : 'are shell variables'}, which nothing expands in the image`);
           q.parse(fallback);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
@@ -191,7 +194,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (relative) this.log(`  cd ${relative}`);
     this.log(`  docker build -t ${projectName(this.answers.directory)} .`);
     const port = this.answers.port;
-    this.log(`  docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges${port === undefined ? '' : ` --publish ${port}:${port}`} ${projectName(this.answers.directory)}`);
+    const volume = this.#detection.writable.length ? ` --volume ${projectName(this.answers.directory)}-data:${DATA_DIR}` : '';
+    this.log(`  docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges${port === undefined ? '' : ` --publish ${port}:${port}`}${volume} ${projectName(this.answers.directory)}`);
     if (port !== undefined) this.log(`  # then http://localhost:${port}/`);
   }
 
@@ -262,6 +266,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       port: this.answers.port,
       unpinnedAllowed: install.kind === 'requirements' ? !install.hashes : install.kind === 'pyproject' || install.kind === 'none',
       managePy: existsSync(path.join(this.#target(), 'manage.py')),
+      dataDir: this.#detection.writable.length ? DATA_DIR : undefined,
     });
     return this.#oldDockerfile;
   }
@@ -293,6 +298,11 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       lines.push('dependencies: none found (no requirements.txt or pyproject.toml)');
     }
     if (d.vcsVersion) lines.push(`version: from git (${d.vcsVersion.value}, ${d.vcsVersion.from}), which the build context lacks: give it with --build-arg PROJECT_VERSION=... (default 0.0.0)`);
+    if (d.writable.length) {
+      lines.push(
+        `writes beside its code: ${d.writable.map((w) => `${w.what} (${w.from})`).join(', ')}; the image's code is read-only, so it gets ${DATA_DIR}, a volume the app user owns: point those paths there`,
+      );
+    }
     if (d.python) lines.push(`Python ${d.python.value}: from ${d.python.from}`);
     if (d.entrypoint) lines.push(`entrypoint ${d.entrypoint.value}: from ${d.entrypoint.from}`);
     if (d.port) lines.push(`port ${d.port.value}: from ${d.port.from}`);
@@ -315,7 +325,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const top = module?.split('.')[0];
     const codeRoot = top !== undefined && (existsSync(path.join(target, 'src', top)) || existsSync(path.join(target, 'src', `${top}.py`))) ? 'src' : '.';
     const old = this.#old();
-    const existing = { install: this.#detection.install, codeRoot, vcsVersion: this.#detection.vcsVersion?.value, carried: old };
+    const existing = { install: this.#detection.install, codeRoot, vcsVersion: this.#detection.vcsVersion?.value, carried: old, writes: this.#detection.writable.length > 0 };
     const files = renderExisting(this.answers, existing);
     const ignoreFile = path.join(target, '.dockerignore');
     const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;
