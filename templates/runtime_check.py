@@ -8,7 +8,8 @@ image has none, the one copied into it):
 It fails the image build, with a message saying what to change, when
   - the runtime's Python is not the version the project was generated for,
   - the venv's interpreter link points at a path the runtime image lacks, or
-  - a compiled extension in the venv needs a shared library the runtime image lacks, or
+  - a compiled extension in the venv, or one of the interpreter's own (lib-dynload), needs a
+    shared library the runtime image lacks, or
   - the start command (a console script such as /opt/venv/bin/gunicorn) is not in the venv, or
     its interpreter line names a Python the runtime image lacks.
 """
@@ -16,6 +17,7 @@ It fails the image build, with a message saying what to change, when
 import ctypes
 import os
 import sys
+import sysconfig
 from pathlib import Path
 
 
@@ -53,23 +55,27 @@ def main(expected: str, venv: Path, command: Path | None) -> None:
     # Loading each shared object resolves its libraries the way importing it would at run time.
     missing = []
     objects = sorted(p for p in (venv / "lib").rglob("*.so*") if p.is_file())
-    for shared_object in objects:
+    dynload = Path(sysconfig.get_config_var("DESTSHARED") or "/nonexistent")
+    own = sorted(dynload.glob("*.so")) if dynload.is_dir() else []
+    for shared_object in objects + own:
         try:
             ctypes.CDLL(str(shared_object))
         except OSError as error:
-            missing.append(f"  {shared_object.relative_to(venv)}: {error}")
+            where = shared_object.relative_to(venv) if shared_object in objects else f"the interpreter's {shared_object.name}"
+            missing.append(f"  {where}: {error}")
     if missing:
         fail(
             "compiled extensions need shared libraries the runtime image lacks:\n"
             + "\n".join(missing)
-            + "\nUse wheels that bundle their libraries (manylinux), or copy the libraries into the image."
+            + "\nUse wheels that bundle their libraries (manylinux), or install the -dev packages that bring them"
+            + " in the build stage (the BUILD_PACKAGES build argument): the build copies what they load into the image."
         )
 
     if command is not None:
         check_command(command)
 
     started = f", {command.name} is in the venv" if command is not None else ""
-    print(f"runtime check: Python {actual}, {len(objects)} shared object(s) in {venv} load{started}")
+    print(f"runtime check: Python {actual}, {len(objects)} shared object(s) in {venv} and {len(own)} of the interpreter's load{started}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ const OUTPUTS = [
   'README.md',
   'docker/count_packages.py',
   'docker/runtime_check.py',
+  'docker/runtime_libs.py',
   'docker/slim.Dockerfile',
   'requirements.txt',
   'src/app.py',
@@ -171,7 +172,9 @@ describe('each answer changes exactly the files it should', () => {
   it('runtime picks the image family, and its Python version when none is given', async () => {
     const base = await generate({});
     const chainguard = await generate({ runtime: 'chainguard' });
-    expect(changed(base, chainguard)).toEqual(['.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/slim.Dockerfile']);
+    // No runtime_libs.py: the catalogue lists no libraries of Chainguard's image, so nothing is copied into it.
+    expect(changed(base, chainguard)).toEqual(['.dockerignore', '.yo-rc.json', 'Dockerfile', 'Makefile', 'README.md', 'docker/runtime_libs.py', 'docker/slim.Dockerfile']);
+    expect(chainguard['docker/runtime_libs.py']).toBeUndefined();
     expect(JSON.parse(chainguard['.yo-rc.json'])['generator-distroless-python']).toMatchObject({ runtime: 'chainguard', python: '3.14' });
     expect(chainguard.Dockerfile).toContain('ARG BUILDER_IMAGE=cgr.dev/chainguard/python:latest-dev\n');
     expect(chainguard.Dockerfile).toContain('RUN ["/usr/bin/python", "/tmp/runtime_check.py", "3.14", "/opt/venv"]');

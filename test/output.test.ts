@@ -122,8 +122,11 @@ describe.each(matrix)('$label', ({ answers }) => {
     // What was built is copied to the same paths into the check stage, and from there into the final image.
     const copies = (stage: string, from: string) =>
       byName[stage].instructions.filter((i) => i.getKeyword() === 'COPY' && i.getTextContent().includes(`--from=${from}`)).map(argsOf);
-    expect(copies('check', 'build')).toEqual([...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
+    // The shared libraries the runtime lacks (runtime_libs.py) go in first, where the catalogue lists what it has.
+    const libs = target.runtime.libraries ? [['/runtime-libs/', '/']] : [];
+    expect(copies('check', 'build')).toEqual([...libs, ...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
     expect(copies('', 'check')).toEqual([...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
+    expect(copies('', 'build')).toEqual(libs);
     // The check runs with the runtime's interpreter, for this version and venv, before the app is added.
     const run = byName.check.instructions.find((i) => i.getKeyword() === 'RUN')!;
     const command = JSON.parse(run.getArgumentsContent()!);
@@ -135,6 +138,7 @@ describe.each(matrix)('$label', ({ answers }) => {
       ...(target.uv ? [['UV_PYTHON_INSTALL_MIRROR']] : []),
       ['PIP_INDEX_URL'],
       ['PIP_TRUSTED_HOST'],
+      ...(target.runtime.libraries ? [['BUILD_PACKAGES=""']] : []),
     ]);
   });
 

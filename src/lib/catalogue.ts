@@ -59,6 +59,11 @@ export interface Target {
     python: string;
     /** The user the runtime image runs as when no USER is given; `USER` is written when it differs. */
     defaultUser: { root: string; nonroot: string };
+    /**
+     * Shared libraries (sonames) the runtime image has: the build copies into it only the others
+     * that compiled extensions load (runtime_libs.py). Absent: nothing is copied.
+     */
+    libraries?: readonly string[];
   };
   /** uv's image and where it installs Python (standalone only). */
   uv?: { image: string; installDir: string };
@@ -88,6 +93,12 @@ const DISTROLESS_TAGS: Tags = { root: 'latest', nonroot: 'nonroot', debug: 'debu
 /** uv, pinned: installs standalone Pythons, and exports uv.lock files of existing projects. */
 export const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.12.5';
 const UV = { image: UV_IMAGE, installDir: '/opt/python' };
+/**
+ * What every distroless image has (base: glibc, OpenSSL; cc: libgcc_s, libstdc++, libgomp), and
+ * what Debian's Python needs besides, which python3-debian13 ships with it.
+ */
+const CC_LIBRARIES = ['libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', 'librt.so.1', 'libutil.so.1', 'libresolv.so.2', 'libgcc_s.so.1', 'libstdc++.so.6', 'libgomp.so.1', 'libssl.so.3', 'libcrypto.so.3'];
+const PYTHON_LIBRARIES = [...CC_LIBRARIES, 'libffi.so.8', 'libz.so.1', 'libexpat.so.1', 'libbz2.so.1.0', 'liblzma.so.5'];
 const venv = (version: string) => ({ venv: '/opt/venv', sitePackages: `/opt/venv/lib/python${version}/site-packages` });
 
 /** Debian's Python in gcr.io/distroless/python3-debian13, built in the official slim image of the same Debian. */
@@ -99,6 +110,7 @@ const distrolessDebian = (version: string): Offer => ({
     tags: DISTROLESS_TAGS,
     python: `/usr/bin/python${version}`,
     defaultUser: { root: '', nonroot: '65532' },
+    libraries: PYTHON_LIBRARIES,
   },
   ...venv(version),
   nonrootUser: NONROOT,
@@ -111,7 +123,7 @@ const distrolessStandalone = (version: string): Offer => {
   return {
     strategy: 'standalone',
     builder: { image: 'debian:trixie-slim', python },
-    runtime: { image: 'gcr.io/distroless/cc-debian13', tags: DISTROLESS_TAGS, python, defaultUser: { root: '', nonroot: '65532' } },
+    runtime: { image: 'gcr.io/distroless/cc-debian13', tags: DISTROLESS_TAGS, python, defaultUser: { root: '', nonroot: '65532' }, libraries: CC_LIBRARIES },
     uv: UV,
     ...venv(version),
     nonrootUser: NONROOT,

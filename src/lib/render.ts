@@ -53,6 +53,14 @@ export interface View {
   lockInline?: string;
   /** sed's pattern for the requirements lines that install the project itself (., ./, -e ., file:.). */
   projectLine: string;
+  /**
+   * runtime_libs.py's arguments (after the script), when the runtime family lists the libraries
+   * it has: the build stage copies the others that compiled extensions load; `inline` for an
+   * existing project, which gets no file.
+   */
+  runtimeLibs?: { args: string; inline?: string; interpreter: boolean };
+  /** BUILD_PACKAGES' default: -dev packages for dependencies that build from source, and where they were found. */
+  buildPackages?: { packages: string[]; from?: string };
   /** The writable data directory (a VOLUME owned by the app user), for an app that writes beside its code. */
   dataDir?: string;
   /** `docker run` arguments beyond the hardening ones: the port and the data volume. */
@@ -120,7 +128,12 @@ export interface Existing {
   carried?: Pick<OldDockerfile, 'env' | 'packages' | 'buildSteps'>;
   /** The app writes beside its code: the image gets a writable data directory (DATA_DIR). */
   writes?: boolean;
+  /** -dev packages proposed for BUILD_PACKAGES (from the old Dockerfile's apt-get lines, or its dependencies). */
+  buildPackages?: { packages: string[]; from: string };
 }
+
+/** Where the build stage collects the libraries the runtime image gets (runtime_libs.py). */
+const RUNTIME_LIBS = '/runtime-libs';
 
 /** The writable data directory of an image whose app writes beside its code: a volume owned by the app user. */
 export const DATA_DIR = '/data';
@@ -202,6 +215,14 @@ export function view(answers: Answers, existing?: Existing): View {
     installProject: installed ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${installer} --no-deps` : undefined,
     carried: carriedOf(existing?.carried, venvPython),
     dataDir: existing?.writes ? DATA_DIR : undefined,
+    runtimeLibs: target.runtime.libraries
+      ? {
+          args: execJson([target.venv, RUNTIME_LIBS, ...(target.strategy === 'standalone' ? ['--interpreter'] : []), '--has', target.runtime.libraries.join(',')]).slice(1, -1),
+          inline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_libs.py'), 'utf8'))) : undefined,
+          interpreter: target.strategy === 'standalone',
+        }
+      : undefined,
+    buildPackages: target.runtime.libraries ? { packages: existing?.buildPackages?.packages ?? [], from: existing?.buildPackages?.from } : undefined,
     runArgs: `${answers.port === undefined ? '' : ` --publish ${answers.port}:${answers.port}`}${existing?.writes ? ` --volume ${projectName(answers.directory)}-data:${DATA_DIR}` : ''}`,
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'lock_requirements.py'), 'utf8'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, mechanism: existing.vcsVersion } : undefined,
@@ -337,6 +358,7 @@ export function renderProject(answers: Answers): Map<string, string> {
   files.set('requirements.txt', render('requirements.txt.ejs', v));
   files.set('.hadolint.yaml', render('hadolint.yaml.ejs', v));
   files.set('docker/runtime_check.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'));
+  if (v.runtimeLibs) files.set('docker/runtime_libs.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_libs.py'), 'utf8'));
   files.set('docker/count_packages.py', readFileSync(path.join(TEMPLATES_DIR, 'count_packages.py'), 'utf8'));
   files.set('docker/slim.Dockerfile', render('slim.Dockerfile.ejs', v));
   if (v.sample) {

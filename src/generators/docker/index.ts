@@ -14,6 +14,7 @@ import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand, splitCommand } from '../../lib/command.js';
 import { findServer } from '../../lib/servers.js';
 import { readOldDockerfile, type OldDockerfile } from '../../lib/old-dockerfile.js';
+import { DEBIAN_PACKAGE, isBuildPackage, systemPackagesFor } from '../../lib/system-packages.js';
 import {
   QUESTIONS,
   ValidationError,
@@ -145,6 +146,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (app) this.log(`warning: ${app}`);
     this.answers = answers as Answers;
     const old = this.#old();
+    const build = this.#buildPackages();
+    if (build) this.log(`found: BUILD_PACKAGES ${build.packages.join(' ')}: from ${build.from} (the build stage installs them; give --build-arg BUILD_PACKAGES=... to change)`);
     if (old) {
       const count = (verdict: string): number => old.instructions.filter((i) => i.verdict === verdict).length;
       this.log(`found: ${old.file}: ${old.instructions.length} instructions; ${count('carried')} carried over, ${count('replaced')} replaced, ${count('not carried')} not carried over (all listed in DISTROLESS.md)`);
@@ -253,6 +256,18 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     return found ? undefined : `${module} (the app ${entry.kind === 'command' ? entry.command.program : ''} loads) is not in the project as ${parts.join('/')}.py or a package: it fails at start unless a dependency provides it`;
   }
 
+  /**
+   * BUILD_PACKAGES' proposal: the old Dockerfile's apt-get packages of its build stages (and the
+   * build-only ones of its final stage), else what the dependencies that build from source need.
+   */
+  #buildPackages(): { packages: string[]; from: string } | undefined {
+    const old = this.#old();
+    const listed = [...new Set([...(old?.apt.build ?? []), ...(old?.apt.runtime ?? []).filter(isBuildPackage)])].filter((p) => DEBIAN_PACKAGE.test(p));
+    if (old && listed.length) return { packages: listed, from: `${old.file}'s apt-get install` };
+    const { packages, needed } = systemPackagesFor([...(dependencyNames(this.#detection.install) ?? []), ...(old?.packages ?? [])]);
+    return packages.length ? { packages, from: `${needed.join(', ')}, which build${needed.length === 1 ? 's' : ''} from source` } : undefined;
+  }
+
   #oldDockerfile?: OldDockerfile;
 
   /** The old Dockerfile read against the answers: what is carried over, replaced, or not carried over. */
@@ -325,7 +340,14 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const top = module?.split('.')[0];
     const codeRoot = top !== undefined && (existsSync(path.join(target, 'src', top)) || existsSync(path.join(target, 'src', `${top}.py`))) ? 'src' : '.';
     const old = this.#old();
-    const existing = { install: this.#detection.install, codeRoot, vcsVersion: this.#detection.vcsVersion?.value, carried: old, writes: this.#detection.writable.length > 0 };
+    const existing = {
+      install: this.#detection.install,
+      codeRoot,
+      vcsVersion: this.#detection.vcsVersion?.value,
+      carried: old,
+      writes: this.#detection.writable.length > 0,
+      buildPackages: this.#buildPackages(),
+    };
     const files = renderExisting(this.answers, existing);
     const ignoreFile = path.join(target, '.dockerignore');
     const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;

@@ -11,13 +11,14 @@ ones the tree may take from the system). It writes <out>/python:
     lib/pythonX.Y/             the stdlib, lib-dynload, ensurepip/_bundled
     lib/libpythonX.Y.so.1.0    (+ libpythonX.Y.so)
     lib/<soname>               every shared library the interpreter, libpython
-                               and lib-dynload need, except glibc's
+                               and lib-dynload need, except glibc's and
+                               libcrypt.so.1 (as upstream)
     include/pythonX.Y/         the headers (pyconfig.h de-multiarched)
 
 and makes it relocatable the way PBS is:
   * RUNPATH $ORIGIN/../lib on the interpreter, $ORIGIN/../.. on lib-dynload
     modules, $ORIGIN on the bundled libraries (patchelf), so that only glibc
-    comes from the system;
+    (and, as upstream, libcrypt.so.1 for _crypt) comes from the system;
   * CPython finds its prefix from the executable (lib/pythonX.Y/os.py), so
     nothing else needs to move;
   * _sysconfigdata has "/install" where Debian has "/usr", as PBS ships it
@@ -112,6 +113,9 @@ def main() -> int:
         full = os.path.join(glibc_dir, d)
         if os.path.isdir(full):
             glibc.update(f for f in os.listdir(full) if ".so" in f)
+    # Upstream links _crypt (3.10-3.12) against the system's libcrypt.so.1 instead of bundling it,
+    # and cc-debian13 has none: like upstream, the stand-in needs it from the system.
+    glibc.add("libcrypt.so.1")
     if "libc.so.6" not in glibc:
         raise SystemExit(f"{args.libc6}: no libc.so.6 in it")
 
