@@ -9,7 +9,8 @@ for a Python that is copied into the runtime image) is resolved with ldd, which 
 loads and what those load in turn. Each library that is not one the runtime image has (--has),
 nor inside the venv or the interpreter, is copied under OUT at its real path, with the name
 ldd found it by as a link; the final image gets OUT copied onto /. A library ldd cannot find
-is left to the check stage, which fails the build naming it.
+is left to the check stage, which fails the build naming it. What was copied is listed in
+/usr/share/distroless-python/runtime-libs.txt in the image.
 """
 
 import os
@@ -21,6 +22,7 @@ import sysconfig
 from pathlib import Path
 
 LDD = re.compile(r"^\s*(\S+) => (/\S+) \(")
+LISTING = Path("/usr/share/distroless-python/runtime-libs.txt")
 
 
 def main(argv: list) -> None:
@@ -51,10 +53,14 @@ def main(argv: list) -> None:
             if real.name != match.group(1):
                 os.symlink(real.name, target.parent / match.group(1))
             copied[match.group(1)] = f"{real} (for {shared_object.name})"
-    out.mkdir(parents=True, exist_ok=True)
+    # The list goes into the image too, so it says what was added (and OUT is never empty: the
+    # legacy builder cannot COPY an empty directory).
+    listing = out / LISTING.relative_to("/")
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text("".join(f"{name} {why}\n" for name, why in sorted(copied.items())), encoding="utf-8")
     for name, why in sorted(copied.items()):
         print(f"runtime libs: {name} from {why}")
-    print(f"runtime libs: {len(copied)} librar{'y' if len(copied) == 1 else 'ies'} for the runtime image")
+    print(f"runtime libs: {len(copied)} librar{'y' if len(copied) == 1 else 'ies'} for the runtime image, listed in {LISTING}")
 
 
 main(sys.argv[1:])

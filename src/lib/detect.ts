@@ -28,6 +28,13 @@ export type Install =
   /** uv.lock, exported frozen with its hashes by uv in the build stage; `project` as above. */
   | { kind: 'uv-lock'; packages: number; project: boolean; names: string[] }
   /**
+   * A member of a uv workspace whose uv.lock is in a parent folder (`root`, relative to the
+   * project): built from the workspace root, the lock exported for this `package` only, the
+   * `members` whose pyproject.toml uv reads, the `siblings` (members it depends on) installed
+   * from their sources. Paths relative to the root.
+   */
+  | { kind: 'uv-workspace'; root: string; member: string; package: string; members: string[]; siblings: string[]; packages: number; project: boolean; names: string[] }
+  /**
    * A Poetry, PDM or Pipenv lock, turned into hashed requirements for production in the build
    * stage (templates/lock_requirements.py); `files` are copied for it, `lock` last. `names`: the
    * direct dependencies; `project` as above.
@@ -151,12 +158,13 @@ function uvLockInstall(text: string, project: Pyproject, problems: string[]): In
 }
 
 interface Pyproject {
-  project?: { dependencies?: string[]; scripts?: Record<string, string>; 'requires-python'?: string };
+  project?: { name?: string; dependencies?: string[]; scripts?: Record<string, string>; 'requires-python'?: string };
   tool?: {
     poetry?: { dependencies?: Record<string, unknown>; 'package-mode'?: boolean; group?: Record<string, unknown> };
     pdm?: { distribution?: boolean; version?: { source?: string } };
     hatch?: { version?: { source?: string } };
     setuptools_scm?: unknown;
+    uv?: { workspace?: { members?: string[]; exclude?: string[] } };
   };
   'build-system'?: { requires?: string[] };
 }
@@ -250,6 +258,101 @@ function pyproject(dir: string, problems: string[]): Pyproject | undefined {
     problems.push(`pyproject.toml does not parse: ${(error as Error).message.split('\n')[0]}`);
     return undefined;
   }
+}
+
+/** A workspace member path as it may appear in a COPY line: plain segments, no '..'. */
+const MEMBER_PATH = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+
+/** The directories a uv workspace's member globs name (`*` within a segment), relative to its root, that hold a pyproject.toml. */
+function workspaceMembers(root: string, globs: string[], exclude: string[]): string[] {
+  const matcher = (glob: string): RegExp => new RegExp(`^${glob.replace(/\/+$/, '').split('/').map((seg) => seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('/')}$`);
+  const found: string[] = [];
+  const visit = (relative: string, depth: number): void => {
+    if (depth > 3) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(path.join(root, relative)).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const rel = relative ? `${relative}/${name}` : name;
+      if (!statSync(path.join(root, rel)).isDirectory()) continue;
+      if (globs.some((g) => matcher(g).test(rel)) && !exclude.some((g) => matcher(g).test(rel)) && read(path.join(root, rel), 'pyproject.toml') !== undefined) found.push(rel);
+      visit(rel, depth + 1);
+    }
+  };
+  visit('', 0);
+  return found;
+}
+
+/**
+ * This project as a member of a uv workspace whose uv.lock is up to three folders above it, or
+ * undefined. A workspace that does not list it, or paths that cannot be copied, are noted.
+ */
+function workspaceInstall(dir: string, project: Pyproject, problems: string[]): Install | undefined {
+  const name = project.project?.name;
+  if (!name) return undefined;
+  const here = path.resolve(dir);
+  let root = here;
+  for (let up = 1; up <= 3 && path.dirname(root) !== root; up++) {
+    root = path.dirname(root);
+    const lock = read(root, 'uv.lock');
+    const rootText = read(root, 'pyproject.toml');
+    if (lock === undefined || rootText === undefined) continue;
+    let workspace: { members?: string[]; exclude?: string[] } | undefined;
+    let packages: { name?: string; source?: Record<string, string>; dependencies?: { name?: string }[] }[];
+    try {
+      workspace = (parseToml(rootText) as Pyproject).tool?.uv?.workspace;
+      packages = (parseToml(lock) as { package?: typeof packages }).package ?? [];
+    } catch (error) {
+      problems.push(`${path.relative(here, root)}/uv.lock or its pyproject.toml does not parse: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
+    }
+    if (!workspace) return undefined;
+    const member = path.relative(root, here).split(path.sep).join('/');
+    const members = workspaceMembers(root, workspace.members ?? [], workspace.exclude ?? []);
+    const from = `${path.relative(here, root).split(path.sep).join('/')}/uv.lock`;
+    if (!members.includes(member)) {
+      problems.push(`${from} is a uv workspace's lock, but its members (${(workspace.members ?? []).join(', ')}) do not include ${member}: not used`);
+      return undefined;
+    }
+    const bad = members.find((m) => !MEMBER_PATH.test(m));
+    if (bad) {
+      problems.push(`${from}: the workspace member ${bad} has a path a Dockerfile COPY cannot take: not used`);
+      return undefined;
+    }
+    const norm = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
+    const byName = new Map(packages.map((p) => [norm(p.name ?? ''), p]));
+    // The workspace members this one depends on, through the lock; their sources are copied and installed.
+    const siblings: string[] = [];
+    const queue = [norm(name)];
+    const seen = new Set(queue);
+    while (queue.length) {
+      for (const dep of byName.get(queue.pop()!)?.dependencies ?? []) {
+        const key = norm(dep.name ?? '');
+        const p = byName.get(key);
+        if (!p || seen.has(key)) continue;
+        seen.add(key);
+        const source = p.source?.editable ?? p.source?.virtual ?? p.source?.directory;
+        if (source !== undefined && MEMBER_PATH.test(source) && source !== member) siblings.push(source);
+        queue.push(key);
+      }
+    }
+    return {
+      kind: 'uv-workspace',
+      root: path.relative(here, root).split(path.sep).join('/'),
+      member,
+      package: name,
+      members,
+      siblings: siblings.sort(),
+      packages: packages.filter((p) => p.source && 'registry' in p.source).length,
+      project: project['build-system'] !== undefined,
+      names: pyprojectNames(project.project?.dependencies ?? []),
+    };
+  }
+  return undefined;
 }
 
 /** A Python version the project names, and where. */
@@ -517,7 +620,7 @@ export function detect(dir: string): Detection {
   const lock = project?.project ? read(dir, 'uv.lock') : undefined;
   const refusals: string[] = [];
   const requirements = requirementsInstall(dir, project, problems, refusals);
-  const uv = requirements ? undefined : lock !== undefined ? uvLockInstall(lock, project!, problems) : undefined;
+  const uv = requirements ? undefined : lock !== undefined ? uvLockInstall(lock, project!, problems) : project?.project ? workspaceInstall(dir, project, problems) : undefined;
   const other = requirements ?? uv ? {} : lockInstall(dir, project, problems);
   const install: Install =
     requirements ??
@@ -529,7 +632,7 @@ export function detect(dir: string): Detection {
   const makefile = read(dir, 'Makefile');
   const compose = parentCompose(dir);
   const unread = other.refused ?? refusals[0] ?? (install.kind === 'none' ? unreadDependencies(dir, project) : undefined);
-  const used = install.kind === 'requirements' ? 'requirements.txt' : install.kind === 'uv-lock' ? 'uv.lock' : install.kind === 'lock' ? install.lock : undefined;
+  const used = install.kind === 'requirements' ? 'requirements.txt' : install.kind === 'uv-lock' ? 'uv.lock' : install.kind === 'lock' ? install.lock : install.kind === 'uv-workspace' ? `${install.root}/uv.lock` : undefined;
   for (const file of ['requirements.txt', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock']) {
     if (used !== undefined && file !== used && read(dir, file) !== undefined) problems.push(`${file} found too; ${used} is what the image installs`);
   }

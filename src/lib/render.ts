@@ -43,6 +43,8 @@ export interface View {
     requirements?: string;
     pyproject?: string;
     uvExport?: string;
+    /** A uv workspace member's package: exported alone, without the workspace's own packages. */
+    uvPackage?: string;
     /** A Poetry, PDM or Pipenv lock: the tool, the directory its files are copied to, the lock's name. */
     lock?: { tool: string; directory: string; file: string };
     /** Requirements files whose lines install the project itself (`.`, `-e .`): those lines are taken out first. */
@@ -69,6 +71,10 @@ export interface View {
   versionArg?: { name: string; mechanism: string };
   /** The uv image, when the build stage uses uv (standalone Python, or exporting a uv.lock). */
   uvImage?: string;
+  /** A uv workspace member: the members it depends on, copied from the workspace root and installed from source. */
+  siblings: string[];
+  /** What `docker build` is given after its options: `.`, or a workspace member's Dockerfile and the workspace root. */
+  buildContext: string;
   /** For an existing project with a build system: the command that installs it (without its dependencies). */
   installProject?: string;
   /** The build stage's install command for requirements given as arguments (packages, a directory). */
@@ -188,6 +194,7 @@ export function view(answers: Answers, existing?: Existing): View {
     const scriptOnly = entry.kind === 'script' || (entry.kind === 'command' && entry.command.script !== undefined);
     pythonPath = scriptOnly || installed ? undefined : path.posix.join(appRoot, existing.codeRoot);
   }
+  const workspace = existing?.install.kind === 'uv-workspace' ? existing.install : undefined;
   const distributions = answers.deps.map(requirementName);
   const installer =
     target.strategy === 'standalone'
@@ -208,9 +215,11 @@ export function view(answers: Answers, existing?: Existing): View {
     user: answers.nonroot || (defaultUser.root !== '' && defaultUser.root !== '0') ? user : undefined,
     entry,
     codePath,
-    codeCopy: existing ? ['.', appRoot] : [codePath, `${appRoot}/${codePath}`],
+    codeCopy: existing ? [workspace ? workspace.member : '.', appRoot] : [codePath, `${appRoot}/${codePath}`],
+    siblings: workspace?.siblings ?? [],
+    buildContext: workspace ? `-f Dockerfile ${workspace.root}` : '.',
     install: installOf(existing?.install),
-    uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' ? UV_IMAGE : undefined),
+    uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' || workspace ? UV_IMAGE : undefined),
     installer,
     installProject: installed ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${installer} --no-deps` : undefined,
     carried: carriedOf(existing?.carried, venvPython),
@@ -312,6 +321,20 @@ function installOf(install: Install | undefined): View['install'] {
       requirements: '/tmp/requirements/requirements.txt',
       dropProjectLines: install.projectLines ? install.files.map((f) => `/tmp/requirements/${f}`) : undefined,
       sources: install.files.length > 1 ? `${install.files.join(', ')} change` : 'requirements.txt changes',
+    };
+  }
+  if (install.kind === 'uv-workspace') {
+    return {
+      copies: [
+        ['pyproject.toml', '/tmp/workspace/pyproject.toml'],
+        ['uv.lock', '/tmp/workspace/uv.lock'],
+        // uv finds the workspace's members by their pyproject.toml, even exporting frozen.
+        ...install.members.map((m): [string, string] => [`${m}/pyproject.toml`, `/tmp/workspace/${m}/pyproject.toml`]),
+      ],
+      uvExport: '/tmp/workspace',
+      uvPackage: install.package,
+      requirements: '/tmp/requirements.txt',
+      sources: `the workspace's uv.lock or a member's pyproject.toml change`,
     };
   }
   if (install.kind === 'lock') {

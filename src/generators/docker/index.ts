@@ -195,7 +195,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     this.log('');
     this.log('Next steps:');
     if (relative) this.log(`  cd ${relative}`);
-    this.log(`  docker build -t ${projectName(this.answers.directory)} .`);
+    const install = this.#detection.install;
+    this.log(`  docker build -t ${projectName(this.answers.directory)} ${install.kind === 'uv-workspace' ? `-f Dockerfile ${install.root}` : '.'}`);
     const port = this.answers.port;
     const volume = this.#detection.writable.length ? ` --volume ${projectName(this.answers.directory)}-data:${DATA_DIR}` : '';
     this.log(`  docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges${port === undefined ? '' : ` --publish ${port}:${port}`}${volume} ${projectName(this.answers.directory)}`);
@@ -304,6 +305,10 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       );
     } else if (install.kind === 'uv-lock') {
       lines.push(`dependencies: uv.lock (${install.packages} locked packages, exported frozen with their hashes)${install.project ? '; the project is installed too' : ''}`);
+    } else if (install.kind === 'uv-workspace') {
+      lines.push(
+        `dependencies: ${install.root}/uv.lock, a uv workspace (${install.packages} locked packages; ${install.package}'s are exported frozen with their hashes${install.siblings.length ? `; the members it depends on, ${install.siblings.join(', ')}, are installed from their sources` : ''}); the image builds from the workspace root${install.project ? '; the project is installed too' : ''}`,
+      );
     } else if (install.kind === 'lock') {
       const group = install.tool === 'poetry' ? 'main group' : 'default group';
       lines.push(`dependencies: ${install.lock} (${install.packages} locked packages; the ${group}'s are installed with their hashes, read from the lock at each build)${install.project ? '; the project is installed too' : ''}`);
@@ -349,10 +354,21 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
       buildPackages: this.#buildPackages(),
     };
     const files = renderExisting(this.answers, existing);
-    const ignoreFile = path.join(target, '.dockerignore');
-    const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;
-    files.set('.dockerignore', mergeDockerignore(theirs, files.get('.dockerignore')!));
+    const install = this.#detection.install;
     const kept: string[] = [];
+    // A workspace member builds from the workspace root: BuildKit reads the ignore file beside the Dockerfile.
+    const ignoreFile = install.kind === 'uv-workspace' ? path.join(target, install.root, '.dockerignore') : path.join(target, '.dockerignore');
+    const theirs = existsSync(ignoreFile) && statSync(ignoreFile).isFile() ? readFileSync(ignoreFile, 'utf8') : undefined;
+    const merged = mergeDockerignore(theirs, files.get('.dockerignore')!);
+    if (install.kind === 'uv-workspace') {
+      files.delete('.dockerignore');
+      files.set('Dockerfile.dockerignore', merged);
+      kept.push(
+        `.dockerignore: the image builds from the workspace root (${install.root}), so ${install.root}/.dockerignore applies, not this folder's; Dockerfile.dockerignore holds its rules${theirs === undefined ? ' (it has none)' : ''} and distroless-python's, and BuildKit reads it instead for this Dockerfile (the legacy builder reads only the root's).`,
+      );
+    } else {
+      files.set('.dockerignore', merged);
+    }
     if (this.#detection.makefileTargets) {
       const clash = [...files.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => this.#detection.makefileTargets!.includes(t));
       kept.push(`Makefile: yours is kept${clash.length ? `; its targets ${clash.join(', ')} clash with distroless-python's` : ''}. The docker commands in DISTROLESS.md do what make build and make run would.`);
@@ -361,7 +377,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (this.#detection.dockerfile) {
       kept.push(this.options.force ? 'Dockerfile: yours was saved as Dockerfile.bak.' : 'Dockerfile: yours is replaced only with --force, after a copy to Dockerfile.bak.');
     }
-    if (theirs !== undefined && theirRules(theirs).trim() !== '') {
+    if (theirs !== undefined && theirRules(theirs).trim() !== '' && install.kind !== 'uv-workspace') {
       kept.push(
         ".dockerignore: every rule of yours is kept, in its order; distroless-python's follow, between `# >>> distroless-python` and `# <<< distroless-python` (a re-run replaces only that block), so they win: secrets (`.env`, `.env.*`, `*.pem`) and local environments (`.git`, `.venv`) never reach the build context, whatever a `!` rule above lets in.",
       );
