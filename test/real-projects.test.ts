@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detect } from '../lib/detect.js';
+import { dependencyNames, detect } from '../lib/detect.js';
 import { BLOCK_START, theirRules } from '../lib/dockerignore.js';
 import { ROOT, runBin, snapshot } from './helpers.js';
 
@@ -156,6 +156,9 @@ describe('real projects, converted', () => {
     }
     if (!('.dockerignore' in before)) expect(after['.dockerignore'].startsWith(BLOCK_START)).toBe(true);
     for (const line of c.found) expect(after['DISTROLESS.md']).toContain(`- ${line}\n`);
+    // Never an image without the dependencies the project declares.
+    const declared = dependencyNames(detect(dir).install) ?? [];
+    if (declared.length > 0) expect(after.Dockerfile).toMatch(/--require-hashes|--requirement|uv export --frozen|tomllib\.load/);
   });
 
   it('fastapi-tdd-docker: the compose file one level up runs uvicorn through the image entrypoint script; --reload is dropped', () => {
