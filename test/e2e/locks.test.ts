@@ -11,6 +11,7 @@ import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { runBin } from '../helpers.js';
 import { lockWith, type LockTool } from './locktools.js';
 import { dockerBuildkit as docker } from './standins.js';
+import { get } from './http.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -76,18 +77,6 @@ async function build(dir: string): Promise<{ code: number; output: string; tag: 
     '--build-arg', `PIP_INDEX_URL=${s!.indexUrl}`, '-t', tag, dir,
   ]);
   return { code: r.code, output: `${r.stdout}\n${r.stderr}`, tag };
-}
-
-async function get(url: string, deadline: number): Promise<{ status: number; body: string }> {
-  for (;;) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      return { status: response.status, body: await response.text() };
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 describe.skipIf(!e2e.ok || s?.mode !== 'standin')('lock files made by the real tools, built and served', () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ROOT, runBin } from '../helpers.js';
 import { dockerBuildkit } from './standins.js';
+import { get } from './http.js';
 
 vi.setConfig({ testTimeout: 600_000 });
 
@@ -52,18 +53,6 @@ async function build(dir: string): Promise<{ code: number; output: string; tag: 
   const index = s!.indexUrl ? ['--build-arg', `PIP_INDEX_URL=${s!.indexUrl}`] : [];
   const r = await docker(['build', '--network', 'host', ...args, ...index, '-t', tag, dir]);
   return { code: r.code, output: `${r.stdout}\n${r.stderr}`, tag };
-}
-
-async function get(url: string, deadline: number): Promise<{ status: number; body: string }> {
-  for (;;) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      return { status: response.status, body: await response.text() };
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 /**
