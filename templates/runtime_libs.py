@@ -2,7 +2,7 @@
 
 The Dockerfile's build stage runs this with the venv's Python:
 
-    runtime_libs.py VENV OUT [--interpreter] [--has SONAME,SONAME,...]
+    runtime_libs.py VENV OUT [--interpreter] [--has SONAME,...]
 
 Every shared object in the venv (and, with --interpreter, in the interpreter's own lib-dynload,
 for a Python that is copied into the runtime image) is resolved with ldd, which lists what it
@@ -37,22 +37,24 @@ def main(argv: list) -> None:
     if interpreter:
         objects += sorted(roots[2].glob("*.so"))
     copied = {}
+
+    def copy(name: str, found: Path, why: str) -> None:
+        real = found.resolve()
+        if name in has or name in copied or any(real.is_relative_to(root) for root in roots):
+            return
+        target = out / real.relative_to("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(real, target)
+        if real.name != name:
+            os.symlink(real.name, target.parent / name)
+        copied[name] = f"{real} ({why})"
+
     for shared_object in objects:
         result = subprocess.run(["ldd", str(shared_object)], capture_output=True, text=True)
         for line in result.stdout.splitlines():
             match = LDD.match(line)
-            if not match or match.group(1) in has or match.group(1).startswith("ld-linux"):
-                continue
-            found = Path(match.group(2))
-            real = found.resolve()
-            if any(real.is_relative_to(root) for root in roots) or match.group(1) in copied:
-                continue
-            target = out / real.relative_to("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(real, target)
-            if real.name != match.group(1):
-                os.symlink(real.name, target.parent / match.group(1))
-            copied[match.group(1)] = f"{real} (for {shared_object.name})"
+            if match and not match.group(1).startswith("ld-linux"):
+                copy(match.group(1), Path(match.group(2)), f"for {shared_object.name}")
     # The list goes into the image too, so it says what was added (and OUT is never empty: the
     # legacy builder cannot COPY an empty directory).
     listing = out / LISTING.relative_to("/")

@@ -5,7 +5,7 @@
  * the build could not install (git or URL requirements, a Poetry project or Pipfile without a lock).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,6 +123,29 @@ describe('dependency sources of an existing project', () => {
     for (const file of copied) expect(r.dockerfile).toContain(`COPY ${file} /tmp/lock/${file}\n`);
     expect(r.dockerfile).toContain(`", "${tool}", "/tmp/lock", "/tmp/requirements.txt"]\nRUN python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --require-hashes --requirement /tmp/requirements.txt\n`);
     expect(r.dockerfile!.includes('RUN cp -a /app /tmp/project')).toBe(installed);
+  });
+
+  it.each([
+    ['psycopg==3.2.9', true],
+    ['psycopg[pool]', true],
+    ['psycopg[binary]==3.2.9', false],
+    ['psycopg[c]', false],
+    ['psycopg2-binary', false],
+  ])('requirements.txt %s: psycopg without its binary or C build cannot find libpq in a distroless image (refused: %s)', (line, refused) => {
+    const r = convert({ 'requirements.txt': `${line}\n` });
+    if (!refused) return void expect(r.status, r.stderr).toBe(0);
+    expect(r).toMatchObject({ status: 1, unchanged: true });
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'error: directory: psycopg without its binary or C build finds libpq with ctypes.util.find_library at run time, which needs ldconfig or a compiler, and a distroless image has neither: depend on psycopg[binary] (it bundles libpq) or psycopg[c] (it links libpq; give BUILD_PACKAGES="build-essential libpq-dev"), and run again',
+    );
+  });
+
+  it('a new project with --deps psycopg is refused the same way, naming --deps', () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dp-deps-new-'));
+    const r = runBin(['app', '--yes', '--deps', 'psycopg flask'], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: --deps: psycopg without its binary or C build finds libpq with ctypes\.util\.find_library at run time/);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('requirements.txt wins over a lock beside it, which is named as not used', () => {

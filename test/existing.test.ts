@@ -185,7 +185,7 @@ describe('an existing project', () => {
 
   it('detect() lists requirements.txt with its includes, and sees the hashes', () => {
     const d = detect(path.join(FIXTURES, 'hashed-requirements'));
-    expect(d.install).toEqual({ kind: 'requirements', files: ['requirements.txt', 'requirements/base.txt'], hashes: true, count: 2, names: ['emoji', 'markupsafe'], project: false, projectLines: false });
+    expect(d.install).toEqual({ kind: 'requirements', files: ['requirements.txt', 'requirements/base.txt'], hashes: true, count: 2, names: ['emoji', 'markupsafe'], specs: ['emoji', 'markupsafe'], project: false, projectLines: false });
     expect(d.problems).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ export type Install =
    * `project`: a line installs the project itself (`.`, `-e .`), or a [build-system] is beside it:
    * installed after the code is copied, and such lines are taken out of the copies pip reads.
    */
-  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number; names: string[]; project: boolean; projectLines: boolean }
+  | { kind: 'requirements'; files: string[]; hashes: boolean; count: number; names: string[]; specs: string[]; project: boolean; projectLines: boolean }
   /** [project].dependencies from pyproject.toml; `project`: also install the project itself (it has a build system). */
   | { kind: 'pyproject'; dependencies: string[]; project: boolean; names: string[] }
   /** uv.lock, exported frozen with its hashes by uv in the build stage; `project` as above. */
@@ -33,13 +33,13 @@ export type Install =
    * `members` whose pyproject.toml uv reads, the `siblings` (members it depends on) installed
    * from their sources. Paths relative to the root.
    */
-  | { kind: 'uv-workspace'; root: string; member: string; package: string; members: string[]; siblings: string[]; packages: number; project: boolean; names: string[] }
+  | { kind: 'uv-workspace'; root: string; member: string; package: string; members: string[]; siblings: string[]; packages: number; project: boolean; names: string[]; locked: string[] }
   /**
    * A Poetry, PDM or Pipenv lock, turned into hashed requirements for production in the build
    * stage (templates/lock_requirements.py); `files` are copied for it, `lock` last. `names`: the
    * direct dependencies; `project` as above.
    */
-  | { kind: 'lock'; tool: LockTool; files: string[]; lock: string; packages: number; project: boolean; names: string[] }
+  | { kind: 'lock'; tool: LockTool; files: string[]; lock: string; packages: number; project: boolean; names: string[]; locked: string[] }
   | { kind: 'none' };
 
 export type LockTool = 'poetry' | 'pdm' | 'pipenv';
@@ -99,6 +99,7 @@ function requirementsInstall(dir: string, project: Pyproject | undefined, proble
   const files: string[] = [];
   let hashes = false;
   let projectLines = false;
+  const specs: string[] = [];
   let count = 0;
   const names: string[] = [];
   const visit = (file: string): void => {
@@ -135,14 +136,17 @@ function requirementsInstall(dir: string, project: Pyproject | undefined, proble
       try {
         const parsed = parsePipRequirementsLine(requirement);
         if (parsed) count++;
-        if (parsed && 'name' in parsed) names.push(parsed.name);
+        if (parsed && 'name' in parsed) {
+          names.push(parsed.name);
+          specs.push('extras' in parsed && parsed.extras?.length ? `${parsed.name}[${parsed.extras.join(',')}]` : parsed.name);
+        }
       } catch {
         problems.push(`${file}: '${requirement}' is not a requirement pip-requirements-js can read; pip will decide`);
       }
     }
   };
   visit('requirements.txt');
-  return { kind: 'requirements', files, hashes, count, names, project: projectLines || project?.['build-system'] !== undefined, projectLines };
+  return { kind: 'requirements', files, hashes, count, names, specs, project: projectLines || project?.['build-system'] !== undefined, projectLines };
 }
 
 /** uv.lock's registry packages (what an export pins), or undefined when it does not parse. */
@@ -244,7 +248,8 @@ function lockInstall(dir: string, project: Pyproject | undefined, problems: stri
           ? project?.['build-system'] !== undefined && project.tool?.pdm?.distribution !== false
           : packages.some((p) => own(p.path));
     const files = tool === 'pipenv' ? [lock] : ['pyproject.toml', lock];
-    return { install: { kind: 'lock', tool, files, lock, packages: packages.filter((p) => !own(p.path)).length, project: project_, names } };
+    const locked = packages.filter((p) => !own(p.path) && production(p)).map((p) => String(p.name));
+    return { install: { kind: 'lock', tool, files, lock, packages: packages.filter((p) => !own(p.path)).length, project: project_, names, locked } };
   }
   return {};
 }
@@ -350,6 +355,7 @@ function workspaceInstall(dir: string, project: Pyproject, problems: string[]): 
       packages: packages.filter((p) => p.source && 'registry' in p.source).length,
       project: project['build-system'] !== undefined,
       names: pyprojectNames(project.project?.dependencies ?? []),
+      locked: packages.filter((p) => p.source && 'registry' in p.source).map((p) => String(p.name)),
     };
   }
   return undefined;
@@ -607,6 +613,14 @@ function unreadDependencies(dir: string, project: Pyproject | undefined): string
     return "Pipfile found, but no Pipfile.lock to install its packages from (the image would have none): run 'pipenv lock' and run again";
   }
   return undefined;
+}
+
+/** What the project installs as requirement names with their extras ("psycopg[binary]"), as far as its dependency source says. */
+export function dependencySpecs(install: Install): string[] {
+  if (install.kind === 'requirements') return install.specs;
+  if (install.kind === 'pyproject') return install.dependencies;
+  if (install.kind === 'lock' || install.kind === 'uv-workspace') return [...install.names, ...install.locked];
+  return install.kind === 'none' ? [] : install.names;
 }
 
 /** The names of the distributions the project installs, where its dependency source lists them. */

@@ -9,6 +9,7 @@ import { STDLIB_MODULES } from './stdlib.js';
 import { commandPort, parseCommand, type Command } from './start.js';
 import { SERVERS, findServer } from './servers.js';
 import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
+import { foundAtRunTime } from './system-packages.js';
 
 export interface Answers {
   /** Directory to create the project in; its base name names the project and the image. */
@@ -143,6 +144,8 @@ export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'pyt
     const offered = Object.keys(family.targets).sort().join(', ');
     throw new ValidationError('--python', `${python} is not offered with --runtime ${runtime}: ${family.refusal} (offered: ${offered})`);
   }
+  const cannot = deps === undefined ? undefined : foundAtRunTime(deps);
+  if (cannot) throw new ValidationError('--deps', cannot);
   if (entrypoint !== undefined && deps !== undefined) {
     for (const module of entrypointModules(entrypoint)) {
       const shadowed = deps.map(requirementName).find((name) => normaliseName(name).replaceAll('-', '_') === module.toLowerCase());

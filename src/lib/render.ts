@@ -61,6 +61,8 @@ export interface View {
    * existing project, which gets no file.
    */
   runtimeLibs?: { args: string; inline?: string; interpreter: boolean };
+  /** The runtime check's arguments after the script, as JSON strings: VERSION VENV [COMMAND]. */
+  checkArgs: string;
   /** BUILD_PACKAGES' default: -dev packages for dependencies that build from source, and where they were found. */
   buildPackages?: { packages: string[]; from?: string };
   /** The writable data directory (a VOLUME owned by the app user), for an app that writes beside its code. */
@@ -224,9 +226,16 @@ export function view(answers: Answers, existing?: Existing): View {
     installProject: installed ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${installer} --no-deps` : undefined,
     carried: carriedOf(existing?.carried, venvPython),
     dataDir: existing?.writes ? DATA_DIR : undefined,
+    checkArgs: execJson([target.version, target.venv, ...(program ? [program] : [])]).slice(1, -1),
     runtimeLibs: target.runtime.libraries
       ? {
-          args: execJson([target.venv, RUNTIME_LIBS, ...(target.strategy === 'standalone' ? ['--interpreter'] : []), '--has', target.runtime.libraries.join(',')]).slice(1, -1),
+          args: execJson([
+            target.venv,
+            RUNTIME_LIBS,
+            ...(target.strategy === 'standalone' ? ['--interpreter'] : []),
+            '--has',
+            target.runtime.libraries.join(','),
+          ]).slice(1, -1),
           inline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_libs.py'), 'utf8'))) : undefined,
           interpreter: target.strategy === 'standalone',
         }

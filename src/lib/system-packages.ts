@@ -4,7 +4,8 @@
  * The shared libraries those packages bring are then copied into the runtime image by the build
  * (templates/runtime_libs.py), and the check stage fails naming any that is still missing.
  */
-import { normaliseName } from './questions.js';
+/** PEP 503's normal form of a project name. */
+const normaliseName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 const BUILD_ESSENTIAL = 'build-essential';
 
@@ -41,4 +42,35 @@ export function systemPackagesFor(requirements: readonly string[]): { packages: 
     for (const p of SYSTEM_PACKAGES[key]) if (!packages.includes(p)) packages.push(p);
   }
   return { packages, needed };
+}
+
+/**
+ * Dependencies that find a system library with ctypes.util.find_library at run time, which needs
+ * ldconfig or a compiler: neither is in a distroless image, so they cannot start there, whatever
+ * is copied in. Each with the builds that bundle or link the library instead.
+ */
+export const FOUND_AT_RUN_TIME: Readonly<Record<string, { library: string; instead: readonly string[]; fix: string }>> = {
+  psycopg: {
+    library: 'libpq',
+    instead: ['psycopg-binary', 'psycopg-c', 'psycopg[binary]', 'psycopg[c]'],
+    fix: 'depend on psycopg[binary] (it bundles libpq) or psycopg[c] (it links libpq; give BUILD_PACKAGES="build-essential libpq-dev")',
+  },
+};
+
+/** Why requirements (as written, with extras) cannot start on a distroless image, in one sentence; undefined when they can. */
+export function foundAtRunTime(requirements: readonly string[]): string | undefined {
+  const has = new Set(
+    requirements.flatMap((r) => {
+      const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?/.exec(r);
+      if (!match) return [];
+      const name = normaliseName(match[1]);
+      return [name, ...(match[2] ?? '').slice(1, -1).split(',').map((e) => e.trim()).filter(Boolean).map((e) => `${name}[${e}]`)];
+    }),
+  );
+  for (const [name, rule] of Object.entries(FOUND_AT_RUN_TIME)) {
+    if (has.has(name) && !rule.instead.some((i) => has.has(i))) {
+      return `${name} without its binary or C build finds ${rule.library} with ctypes.util.find_library at run time, which needs ldconfig or a compiler, and a distroless image has neither: ${rule.fix}, and run again`;
+    }
+  }
+  return undefined;
 }

@@ -9,12 +9,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { byVersion, dependencyNames, detect, isGenerated, type Detection } from '../../lib/detect.js';
+import { byVersion, dependencyNames, dependencySpecs, detect, isGenerated, type Detection } from '../../lib/detect.js';
 import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand, splitCommand } from '../../lib/command.js';
 import { findServer } from '../../lib/servers.js';
 import { readOldDockerfile, type OldDockerfile } from '../../lib/old-dockerfile.js';
-import { DEBIAN_PACKAGE, isBuildPackage, systemPackagesFor } from '../../lib/system-packages.js';
+import { DEBIAN_PACKAGE, foundAtRunTime, isBuildPackage, systemPackagesFor } from '../../lib/system-packages.js';
 import {
   QUESTIONS,
   ValidationError,
@@ -146,6 +146,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     if (app) this.log(`warning: ${app}`);
     this.answers = answers as Answers;
     const old = this.#old();
+    const cannot = foundAtRunTime([...dependencySpecs(d.install), ...(old?.packages ?? [])]);
+    if (cannot) throw new ValidationError('directory', cannot);
     const build = this.#buildPackages();
     if (build) this.log(`found: BUILD_PACKAGES ${build.packages.join(' ')}: from ${build.from} (the build stage installs them; give --build-arg BUILD_PACKAGES=... to change)`);
     if (old) {
