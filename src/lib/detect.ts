@@ -615,6 +615,15 @@ function unreadDependencies(dir: string, project: Pyproject | undefined): string
   return undefined;
 }
 
+/** The file the image installs the dependencies from, relative to the project; undefined when none. */
+export function dependencySource(install: Install): string | undefined {
+  if (install.kind === 'requirements') return 'requirements.txt';
+  if (install.kind === 'uv-lock') return 'uv.lock';
+  if (install.kind === 'lock') return install.lock;
+  if (install.kind === 'uv-workspace') return `${install.root}/uv.lock`;
+  return install.kind === 'pyproject' ? 'pyproject.toml' : undefined;
+}
+
 /** What the project installs as requirement names with their extras ("psycopg[binary]"), as far as its dependency source says. */
 export function dependencySpecs(install: Install): string[] {
   if (install.kind === 'requirements') return install.specs;
@@ -646,7 +655,7 @@ export function detect(dir: string): Detection {
   const makefile = read(dir, 'Makefile');
   const compose = parentCompose(dir);
   const unread = other.refused ?? refusals[0] ?? (install.kind === 'none' ? unreadDependencies(dir, project) : undefined);
-  const used = install.kind === 'requirements' ? 'requirements.txt' : install.kind === 'uv-lock' ? 'uv.lock' : install.kind === 'lock' ? install.lock : install.kind === 'uv-workspace' ? `${install.root}/uv.lock` : undefined;
+  const used = dependencySource(install);
   for (const file of ['requirements.txt', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock']) {
     if (used !== undefined && file !== used && read(dir, file) !== undefined) problems.push(`${file} found too; ${used} is what the image installs`);
   }

@@ -70,7 +70,7 @@ export interface View {
   /** `docker run` arguments beyond the hardening ones: the port and the data volume. */
   runArgs: string;
   /** The build argument that gives a VCS-versioned project (hatch-vcs, setuptools-scm, pdm-backend) its version. */
-  versionArg?: { name: string; mechanism: string };
+  versionArg?: { name: string; default: string; mechanism: string };
   /** The uv image, when the build stage uses uv (standalone Python, or exporting a uv.lock). */
   uvImage?: string;
   /** A uv workspace member: the members it depends on, copied from the workspace root and installed from source. */
@@ -147,7 +147,8 @@ const RUNTIME_LIBS = '/runtime-libs';
 export const DATA_DIR = '/data';
 
 /** The build argument for a VCS-versioned project's version, and how each backend is told it. */
-const VERSION_ARG = 'PROJECT_VERSION';
+export const VERSION_ARG = 'PROJECT_VERSION';
+export const VERSION_DEFAULT = '0.0.0';
 const VCS_VERSION_ENV = `SETUPTOOLS_SCM_PRETEND_VERSION="\$${VERSION_ARG}" PDM_BUILD_SCM_VERSION="\$${VERSION_ARG}"`;
 
 const PIP = { debian: 'python3 -m pip', chainguard: '/usr/bin/python -m pip' } as const;
@@ -219,7 +220,7 @@ export function view(answers: Answers, existing?: Existing): View {
     codePath,
     codeCopy: existing ? [workspace ? workspace.member : '.', appRoot] : [codePath, `${appRoot}/${codePath}`],
     siblings: workspace?.siblings ?? [],
-    buildContext: workspace ? `-f Dockerfile ${workspace.root}` : '.',
+    buildContext: buildContextOf(existing?.install),
     install: installOf(existing?.install),
     uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' || workspace ? UV_IMAGE : undefined),
     installer,
@@ -241,9 +242,9 @@ export function view(answers: Answers, existing?: Existing): View {
         }
       : undefined,
     buildPackages: target.runtime.libraries ? { packages: existing?.buildPackages?.packages ?? [], from: existing?.buildPackages?.from } : undefined,
-    runArgs: `${answers.port === undefined ? '' : ` --publish ${answers.port}:${answers.port}`}${existing?.writes ? ` --volume ${projectName(answers.directory)}-data:${DATA_DIR}` : ''}`,
+    runArgs: runArgsOf(answers, existing?.writes ?? false),
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'lock_requirements.py'), 'utf8'))) : undefined,
-    versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, mechanism: existing.vcsVersion } : undefined,
+    versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, default: VERSION_DEFAULT, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,
     existing,
     entrypointJson: execJson(command),
@@ -261,6 +262,16 @@ export function view(answers: Answers, existing?: Existing): View {
     catalogueTable: catalogueTable(),
     projectLine: String.raw`/^[[:space:]]*((-e|--editable)[[:space:]=]+)?(file:)?\.\/?[[:space:]]*(#.*)?$/d`,
   };
+}
+
+/** What `docker build` is given after its options: `.`, or a uv workspace member's Dockerfile and the workspace root. */
+export function buildContextOf(install: Install | undefined): string {
+  return install?.kind === 'uv-workspace' ? `-f Dockerfile ${install.root}` : '.';
+}
+
+/** `docker run` arguments beyond the hardening ones: the published port, and the data volume of an app that writes. */
+export function runArgsOf(answers: Pick<Answers, 'port' | 'directory'>, writes: boolean): string {
+  return `${answers.port === undefined ? '' : ` --publish ${answers.port}:${answers.port}`}${writes ? ` --volume ${projectName(answers.directory)}-data:${DATA_DIR}` : ''}`;
 }
 
 /** The old Dockerfile's carried-over values as Dockerfile text: ENV pairs, requirements, manage.py steps. */

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { byVersion, dependencyNames, dependencySpecs, detect, isGenerated, type Detection } from '../../lib/detect.js';
+import { byVersion, dependencyNames, dependencySource, dependencySpecs, detect, isGenerated, type Detection } from '../../lib/detect.js';
 import { mergeDockerignore, theirRules } from '../../lib/dockerignore.js';
 import { joinCommand, splitCommand } from '../../lib/command.js';
 import { findServer } from '../../lib/servers.js';
@@ -28,7 +28,7 @@ import {
   type Answers,
   type Question,
 } from '../../lib/questions.js';
-import { DATA_DIR, TEMPLATES_DIR, projectName, renderDistrolessMd, renderExisting } from '../../lib/render.js';
+import { DATA_DIR, TEMPLATES_DIR, VERSION_ARG, VERSION_DEFAULT, buildContextOf, projectName, renderDistrolessMd, renderExisting, runArgsOf } from '../../lib/render.js';
 
 type Options = Generator['options'] &
   Partial<Answers> & { yes?: boolean; interactive?: boolean; force?: boolean; 'dry-run'?: boolean };
@@ -197,11 +197,9 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     this.log('');
     this.log('Next steps:');
     if (relative) this.log(`  cd ${relative}`);
-    const install = this.#detection.install;
-    this.log(`  docker build -t ${projectName(this.answers.directory)} ${install.kind === 'uv-workspace' ? `-f Dockerfile ${install.root}` : '.'}`);
+    this.log(`  docker build -t ${projectName(this.answers.directory)} ${buildContextOf(this.#detection.install)}`);
     const port = this.answers.port;
-    const volume = this.#detection.writable.length ? ` --volume ${projectName(this.answers.directory)}-data:${DATA_DIR}` : '';
-    this.log(`  docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges${port === undefined ? '' : ` --publish ${port}:${port}`}${volume} ${projectName(this.answers.directory)}`);
+    this.log(`  docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges${runArgsOf(this.answers, this.#detection.writable.length > 0)} ${projectName(this.answers.directory)}`);
     if (port !== undefined) this.log(`  # then http://localhost:${port}/`);
   }
 
@@ -278,9 +276,8 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     const found = this.#detection.oldDockerfile;
     if (!found || this.#oldDockerfile) return this.#oldDockerfile;
     const install = this.#detection.install;
-    const dependencies = install.kind === 'requirements' ? 'requirements.txt' : install.kind === 'lock' ? install.lock : install.kind === 'uv-lock' ? 'uv.lock' : 'pyproject.toml';
     this.#oldDockerfile = readOldDockerfile(found.file, found.text, {
-      dependencies,
+      dependencies: dependencySource(install) ?? 'pyproject.toml',
       port: this.answers.port,
       unpinnedAllowed: install.kind === 'requirements' ? !install.hashes : install.kind === 'pyproject' || install.kind === 'none',
       managePy: existsSync(path.join(this.#target(), 'manage.py')),
@@ -319,7 +316,7 @@ export default class DistrolessPythonDockerGenerator extends Generator<Record<st
     } else {
       lines.push('dependencies: none found (no requirements.txt or pyproject.toml)');
     }
-    if (d.vcsVersion) lines.push(`version: from git (${d.vcsVersion.value}, ${d.vcsVersion.from}), which the build context lacks: give it with --build-arg PROJECT_VERSION=... (default 0.0.0)`);
+    if (d.vcsVersion) lines.push(`version: from git (${d.vcsVersion.value}, ${d.vcsVersion.from}), which the build context lacks: give it with --build-arg ${VERSION_ARG}=... (default ${VERSION_DEFAULT})`);
     if (d.writable.length) {
       lines.push(
         `writes beside its code: ${d.writable.map((w) => `${w.what} (${w.from})`).join(', ')}; the image's code is read-only, so it gets ${DATA_DIR}, a volume the app user owns: point those paths there`,
