@@ -1,7 +1,7 @@
 /**
  * The create bin as users run it: a child process with stdin closed (not a terminal).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,7 +69,10 @@ describe('create-distroless-python', () => {
     [['--runtime', 'alpine'], /^error: --runtime: 'alpine' is not a runtime family \(offered: distroless, chainguard\)\n$/],
     [['--runtime', 'chainguard', '--python', '3.13'], /^error: --python: 3\.13 is not offered with --runtime chainguard: Chainguard's free tier publishes only 'latest', which is Python 3\.14 today \(offered: 3\.14\)\n$/],
     [['--deps=--index-url=http://evil.example/simple'], /^error: --deps: '--index-url=http:\/\/evil.example\/simple' is an option; only requirements are allowed/],
-    [['--deps', '--index-url=http://evil.example/simple'], /^error: Option '--deps' argument is ambiguous\..*\(see --help\)\n$/],
+    // A value that looks like a flag is the value, and the question's own rule refuses it (not Node's "ambiguous").
+    [['--deps', '--index-url=http://evil.example/simple'], /^error: --deps: '--index-url=http:\/\/evil.example\/simple' is an option; only requirements are allowed/],
+    [['--deps', '-r x'], /^error: --deps: '-r x' is an option; only requirements are allowed/],
+    [['--deps'], /^error: --deps: needs a value\n$/],
     [['--deps', 'emoji\n-r /etc/passwd'], /^error: --deps: must not contain control characters\n$/],
     [['--deps', 'pkg @ https://example.com/pkg.whl'], /^error: --deps: 'pkg @ https:\/\/example.com\/pkg.whl' is a direct reference/],
     [['--deps', 'emoji Emoji'], /^error: --deps: 'Emoji' is listed more than once\n$/],
@@ -79,7 +82,10 @@ describe('create-distroless-python', () => {
     [['--entrypoint', 'my-app'], /^error: --entrypoint: 'my-app' is neither a script path ending in \.py, a dotted module name/],
     [['My_App'], /^error: directory: 'My_App' cannot name a Docker image/],
     [['a', 'b'], /^error: directory: expected one directory, got 'a' 'b' \(with npm create, put flags after --\)\n$/],
-    [['--bogus'], /^error: Unknown option '--bogus'.*\(see --help\)\n$/],
+    // Never Node's advice to put it after --, which npm create uses for itself.
+    [['--bogus'], /^error: --bogus: unknown option; see --help\n$/],
+    [['--pythn', '3.12'], /^error: --pythn: unknown option \(did you mean --python\?\); see --help\n$/],
+    [['My App'], /^error: directory: 'My App' cannot name a Docker image: .* \(e\.g\. 'my-app'\)\n$/],
   ])('refuses %j', (args, message) => {
     const cwd = fresh();
     const r = runBin(['--yes', ...args], cwd);
@@ -101,18 +107,19 @@ describe('create-distroless-python', () => {
     const cwd = fresh();
     const r = runBin(['app', '--dry-run'], cwd);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain('would create    app/Dockerfile\n');
-    expect(r.stderr).toContain('would create    app/.yo-rc.json\n');
-    expect(r.stderr).toContain('Dry run: nothing was written.');
+    // The listing is the command's output (stdout); messages stay on stderr.
+    expect(r.stdout).toContain('would create    app/Dockerfile\n');
+    expect(r.stdout).toContain('would create    app/.yo-rc.json\n');
+    expect(r.stderr).toBe('Dry run: nothing was written.\n');
     expect(snapshot(cwd)).toEqual({});
     expect(runBin(['app'], cwd).status).toBe(0);
     writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
     const before = snapshot(cwd);
     const again = runBin(['app', '--dry-run', '--deps', 'requests'], cwd);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stderr).toContain('unchanged       app/Dockerfile\n');
-    expect(again.stderr).toContain('would overwrite app/Makefile\n');
-    expect(again.stderr).toContain('would overwrite app/requirements.txt\n');
+    expect(again.stdout).toContain('unchanged       app/Dockerfile\n');
+    expect(again.stdout).toContain('would overwrite app/Makefile\n');
+    expect(again.stdout).toContain('would overwrite app/requirements.txt\n');
     expect(snapshot(cwd)).toEqual(before);
   });
 
@@ -158,5 +165,44 @@ describe('create-distroless-python', () => {
     const forced = runBin(['app', '--force', '--deps', 'requests'], cwd);
     expect(forced.status, forced.stderr).toBe(0);
     expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
+  });
+
+  it('says "Nothing changed" for a re-run that changes nothing, and "Updated" for one that does; never yeoman\'s "force"', () => {
+    const cwd = fresh();
+    const first = runBin(['app'], cwd);
+    expect(first.stderr).toContain('\nCreated app: Python 3.13');
+    expect(first.stderr).not.toMatch(/\bforce\b/);
+    const same = runBin(['app'], cwd);
+    expect(same.status, same.stderr).toBe(0);
+    expect(same.stderr).toContain('\nNothing changed: app already has every file as it would be written.\n');
+    expect(same.stderr).not.toMatch(/^(create|overwrite) /m);
+    const other = runBin(['app', '--force', '--deps', 'requests'], cwd);
+    expect(other.stderr).toMatch(/^overwrite +app\/requirements\.txt$/m);
+    expect(other.stderr).toContain('\nUpdated app: Python 3.13');
+    expect(other.stderr).not.toContain('Created');
+  });
+
+  it('a folder that already holds a Python project points at --existing, and writes nothing', () => {
+    const cwd = fresh();
+    mkdirSync(path.join(cwd, 'svc'));
+    writeFileSync(path.join(cwd, 'svc/requirements.txt'), 'flask\n');
+    const r = runBin(['svc', '--yes'], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: directory: svc already holds a Python project (requirements.txt): to add the distroless build to it, give --existing svc (--force writes a new project over it)\n');
+    expect(snapshot(cwd)).toEqual({ 'svc/requirements.txt': 'flask\n' });
+  });
+
+  it('a write that fails half-way leaves every file as it was', () => {
+    const cwd = fresh();
+    expect(runBin(['app'], cwd).status).toBe(0);
+    writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
+    // docker/ made unwritable: the Dockerfile, .dockerignore and Makefile are written before it fails.
+    rmSync(path.join(cwd, 'app/docker'), { recursive: true });
+    writeFileSync(path.join(cwd, 'app/docker'), 'a file where a folder must be');
+    const before = snapshot(cwd);
+    const r = runBin(['app', '--force', '--python', '3.12'], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^error: /);
+    expect(snapshot(cwd)).toEqual(before);
   });
 });

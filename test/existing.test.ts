@@ -134,7 +134,7 @@ describe('an existing project', () => {
     );
     expect(snapshot(dir)).toEqual(before);
     const dry = runBin(['--existing', dir, '--yes', '--dry-run'], path.dirname(dir));
-    expect(dry.stderr).toMatch(/would merge {5}\S*flat-main\/\.dockerignore\n/);
+    expect(dry.stdout).toMatch(/would merge {5}\S*flat-main\/\.dockerignore\n/);
 
     const forced = runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir));
     expect(forced.status, forced.stderr).toBe(0);
@@ -156,10 +156,26 @@ describe('an existing project', () => {
     const { dir } = copy('flat-main');
     const r = runBin(['--existing', dir, '--yes', '--python', '3.12', '--no-nonroot', '--dry-run'], path.dirname(dir));
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/would create {4}\S*flat-main\/Dockerfile\n/);
+    expect(r.stdout).toMatch(/would create {4}\S*flat-main\/Dockerfile\n/);
     const deps = runBin(['--existing', dir, '--yes', '--deps', 'emoji'], path.dirname(dir));
     expect(deps.status).toBe(1);
-    expect(deps.stderr).toBe("error: --deps: not used with --existing: the project's requirements.txt or pyproject.toml says what to install\n");
+    expect(deps.stderr).toBe("error: --deps: not used with --existing: the project's requirements.txt, lock or pyproject.toml says what to install\n");
+  });
+
+  it('yo distroless-python:docker and yo distroless-python --existing refuse --deps as the bin does, writing nothing', async () => {
+    for (const [generator, namespace, options] of [
+      ['generators/docker/index.js', 'distroless-python:docker', {}],
+      ['generators/app/index.js', 'distroless-python:app', { existing: true }],
+    ] as const) {
+      const { dir, before } = copy('flat-main');
+      const context = helpers
+        .run(path.join(ROOT, generator), { namespace })
+        .cd(path.dirname(dir))
+        .withArguments([path.basename(dir)])
+        .withOptions({ yes: true, deps: 'emoji', ...options });
+      await expect(context).rejects.toThrow("--deps: not used with --existing: the project's requirements.txt, lock or pyproject.toml says what to install");
+      expect(snapshot(dir)).toEqual(before);
+    }
   });
 
   it('a project with no entrypoint to find asks for one', () => {

@@ -2,7 +2,7 @@
  * The yeoman generator, run through yeoman-test: what each answer does to each output file,
  * the --yes and non-TTY paths, stored answers and re-runs over an existing project.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -243,9 +243,10 @@ describe('re-running over an existing project', () => {
   });
 
   it('reports a recorded answer that is no longer valid', async () => {
-    const context = run()
-      .withFiles('my-app', { '.yo-rc.json': { 'generator-distroless-python': { python: '3.9' } } })
-      .withOptions({ yes: true });
+    const cwd = workdir();
+    mkdirSync(path.join(cwd, 'my-app'));
+    writeFileSync(path.join(cwd, 'my-app/.yo-rc.json'), JSON.stringify({ 'generator-distroless-python': { python: '3.9' } }));
+    const context = run().cd(cwd).withOptions({ yes: true });
     await expect(context).rejects.toThrow(/\.yo-rc\.json: recorded --python is invalid: '3\.9' is not offered/);
   });
 

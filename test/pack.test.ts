@@ -2,25 +2,27 @@
  * The packages as npm delivers them: both packed with `npm pack`, the create bin run through
  * the real `npm exec` path, and the generator found the way yo finds it (by package name).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../lib/render.js';
-import { ROOT, snapshot } from './helpers.js';
+import { BIN, ROOT, snapshot } from './helpers.js';
 
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
 
 interface Packed {
   filename: string;
   files: { path: string }[];
+  unpackedSize: number;
 }
 
 let generatorTgz: string;
 let createTgz: string;
 let generatorFiles: string[];
 let createFiles: string[];
+let createSize: number;
 
 beforeAll(() => {
   const dest = mkdtempSync(path.join(tmpdir(), 'dp-pack-'));
@@ -30,6 +32,7 @@ beforeAll(() => {
   createTgz = path.join(dest, create.filename);
   generatorFiles = gen.files.map((f) => f.path);
   createFiles = create.files.map((f) => f.path);
+  createSize = create.unpackedSize;
 }, 120_000);
 
 describe('packed packages', () => {
@@ -39,8 +42,38 @@ describe('packed packages', () => {
     expect(generatorFiles.filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
 
-  it('the create package is one bundled file plus templates, with no dependencies', () => {
-    expect(createFiles.filter((f) => !f.startsWith('templates/')).sort()).toEqual(['README.md', 'dist/cli.js', 'dist/cli.js.LEGAL.txt', 'package.json']);
+  it('the create package is its bundle alone: no dependencies, no second copy of the templates, under 2 MB', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/create-distroless-python/package.json'), 'utf8'));
+    expect(pkg.dependencies).toBeUndefined();
+    expect(createFiles.filter((f) => !/^dist\/chunks\/[\w-]+\.js$/.test(f)).sort()).toEqual(['README.md', 'dist/cli.js', 'dist/cli.js.LEGAL.txt', 'package.json']);
+    // The prompts' chunk is split off, so `--yes` does not parse it.
+    expect(createFiles.some((f) => f.startsWith('dist/chunks/'))).toBe(true);
+    expect(createSize).toBeLessThan(2_000_000);
+  });
+
+  it('the bundled --yes path loads no yeoman: not yeoman-environment, not yeoman-generator, not the prompts', () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dp-load-'));
+    // Every module file node loads, recorded by a loader hook; the bin runs in the same process.
+    const script = `
+      const loaded = [];
+      const { register } = await import('node:module');
+      process.on('exit', () => { process.stderr.write('LOADED ' + JSON.stringify(loaded) + '\\n'); });
+      const { pathToFileURL } = await import('node:url');
+      const hooks = 'data:text/javascript,' + encodeURIComponent('export async function load(u, c, n) { if (u.startsWith("file:")) globalThis.port?.postMessage(u); return n(u, c); } export async function initialize(d) { globalThis.port = d.port; }');
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (u) => loaded.push(u)); port1.unref();
+      register(hooks, { data: { port: port2 }, transferList: [port2] });
+      process.argv = [process.argv[0], ${JSON.stringify(BIN)}, 'app', '--yes'];
+      await import(pathToFileURL(${JSON.stringify(BIN)}).href);
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]) as string[];
+    const files = loaded.map((u) => path.relative(path.dirname(BIN), new URL(u).pathname));
+    expect(files[0]).toBe('cli.js');
+    // Only chunks shared with the prompts' chunk may load, never the prompts' own (the one holding inquirer).
+    for (const chunk of files.slice(1)) expect(readFileSync(path.join(path.dirname(BIN), chunk), 'utf8')).not.toMatch(/inquirer|TerminalAdapter/);
+    expect(files.length).toBeLessThan(3);
   });
 
   // The same answers through both packages: the bundled bin via npm exec, and the unbundled

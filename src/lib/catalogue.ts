@@ -69,19 +69,14 @@ export interface Target {
   uv?: { image: string; installDir: string };
   /** The venv: made at this path in the build stage and copied to the same path. */
   venv: string;
-  /** Where the dependencies end up (the venv's site-packages). */
-  sitePackages: string;
   /** The numeric uid:gid of the runtime's nonroot user. */
   nonrootUser: string;
-  /** Said in the README and the prompts, e.g. why this pairing exists. */
-  note: string;
 }
 
 type Offer = Omit<Target, 'family' | 'version'>;
 
 export interface Family {
   name: string;
-  description: string;
   /** The versions the family offers, and how. */
   targets: Readonly<Record<string, Offer>>;
   /** Why a version missing from `targets` is not offered. */
@@ -92,6 +87,12 @@ const NONROOT = '65532:65532';
 const DISTROLESS_TAGS: Tags = { root: 'latest', nonroot: 'nonroot', debug: 'debug', debugNonroot: 'debug-nonroot' };
 /** uv, pinned: installs standalone Pythons, and exports uv.lock files of existing projects. */
 export const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.12.5';
+
+/** The pinned images the Makefile runs its tools in (make sbom, scan, lint). */
+export const TOOL_IMAGES = { syft: 'anchore/syft:v1.45.0', grype: 'anchore/grype:v0.114.0', hadolint: 'hadolint/hadolint:v2.14.0' } as const;
+
+/** The official single-stage image `make compare` builds the same app on. */
+export const slimImage = (version: string): string => `python:${version}-slim-trixie`;
 const UV = { image: UV_IMAGE, installDir: '/opt/python' };
 /**
  * What every distroless image has (base: glibc, OpenSSL; cc: libgcc_s, libstdc++, libgomp), and
@@ -99,12 +100,12 @@ const UV = { image: UV_IMAGE, installDir: '/opt/python' };
  */
 const CC_LIBRARIES = ['libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', 'librt.so.1', 'libutil.so.1', 'libresolv.so.2', 'libgcc_s.so.1', 'libstdc++.so.6', 'libgomp.so.1', 'libssl.so.3', 'libcrypto.so.3'];
 const PYTHON_LIBRARIES = [...CC_LIBRARIES, 'libffi.so.8', 'libz.so.1', 'libexpat.so.1', 'libbz2.so.1.0', 'liblzma.so.5'];
-const venv = (version: string) => ({ venv: '/opt/venv', sitePackages: `/opt/venv/lib/python${version}/site-packages` });
+const VENV = '/opt/venv';
 
 /** Debian's Python in gcr.io/distroless/python3-debian13, built in the official slim image of the same Debian. */
 const distrolessDebian = (version: string): Offer => ({
   strategy: 'debian',
-  builder: { image: `python:${version}-slim-trixie`, python: `/usr/local/bin/python${version}` },
+  builder: { image: slimImage(version), python: `/usr/local/bin/python${version}` },
   runtime: {
     image: 'gcr.io/distroless/python3-debian13',
     tags: DISTROLESS_TAGS,
@@ -112,9 +113,8 @@ const distrolessDebian = (version: string): Offer => ({
     defaultUser: { root: '', nonroot: '65532' },
     libraries: PYTHON_LIBRARIES,
   },
-  ...venv(version),
+  venv: VENV,
   nonrootUser: NONROOT,
-  note: `Debian 13's Python ${version} in distroless; the slim-trixie builder has the same minor version and glibc`,
 });
 
 /** A python-build-standalone CPython installed by uv, copied with the venv into gcr.io/distroless/cc-debian13. */
@@ -125,16 +125,14 @@ const distrolessStandalone = (version: string): Offer => {
     builder: { image: 'debian:trixie-slim', python },
     runtime: { image: 'gcr.io/distroless/cc-debian13', tags: DISTROLESS_TAGS, python, defaultUser: { root: '', nonroot: '65532' }, libraries: CC_LIBRARIES },
     uv: UV,
-    ...venv(version),
+    venv: VENV,
     nonrootUser: NONROOT,
-    note: `distroless ships no Python ${version}: uv installs a standalone CPython (it needs only glibc), copied with the venv to the same paths`,
   };
 };
 
 export const FAMILIES: readonly Family[] = [
   {
     name: 'distroless',
-    description: 'gcr.io/distroless: python3-debian13 for 3.13, cc-debian13 with a standalone CPython for the others',
     targets: {
       '3.10': distrolessStandalone('3.10'),
       '3.11': distrolessStandalone('3.11'),
@@ -146,7 +144,6 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     name: 'chainguard',
-    description: "cgr.dev/chainguard/python: free tier, only 'latest', whose Python version moves",
     targets: {
       '3.14': {
         strategy: 'chainguard',
@@ -157,9 +154,8 @@ export const FAMILIES: readonly Family[] = [
           python: '/usr/bin/python',
           defaultUser: { root: '65532', nonroot: '65532' },
         },
-        ...venv('3.14'),
+        venv: VENV,
         nonrootUser: NONROOT,
-        note: "'latest' moves to each new Python; the build checks that it still runs the version the project was made for",
       },
     },
     refusal: "Chainguard's free tier publishes only 'latest', which is Python 3.14 today",
@@ -198,12 +194,12 @@ export function supportStatus(version: string, today = new Date()): { status: 's
 }
 
 /** The catalogue as a Markdown table, for the READMEs. */
-export function catalogueTable(): string {
+export function catalogueTable(image: (ref: string) => string = (ref) => ref): string {
   const rows = TARGETS.map((t) => {
     const v = findVersion(t.version)!;
     const tags = [...new Set([t.runtime.tags.nonroot, t.runtime.tags.root])].map((tag) => `:${tag}`).join(' / ');
     const status = { 'end of life': `end of life since ${v.endOfLife}`, security: `security fixes until ${v.endOfLife}`, bugfix: `bugfix releases; end of life ${v.endOfLife}` }[v.status];
-    return `| ${t.version} | ${t.family} | ${t.strategy} | \`${t.builder.image}\`${t.uv ? ` + \`${t.uv.image}\`` : ''} | \`${t.runtime.image}\` ${tags} | ${status} |`;
+    return `| ${t.version} | ${t.family} | ${t.strategy} | \`${image(t.builder.image)}\`${t.uv ? ` + \`${image(t.uv.image)}\`` : ''} | \`${image(t.runtime.image)}\` ${tags} | ${status} |`;
   });
   return [
     `| Python | runtime | strategy | build stage | runtime image | CPython status (${CHECKED}) |`,

@@ -78,14 +78,26 @@ function text(raw: unknown, field: string): string {
   return raw;
 }
 
+/** The nearest image name to a folder name ('My App' -> 'my-app'), if there is one. */
+function imageNameLike(name: string): string | undefined {
+  const like = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[._-]*([._-])[._-]*/g, '$1')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 128);
+  return IMAGE_NAME.test(like) ? like : undefined;
+}
+
 export function parseDirectory(raw: unknown): string {
   const value = text(raw, 'directory').trim();
   if (value === '') throw new ValidationError('directory', 'must not be empty');
   const name = path.basename(path.resolve(value));
   if (name.length > 128 || !IMAGE_NAME.test(name)) {
+    const suggested = imageNameLike(name);
     throw new ValidationError(
       'directory',
-      `'${name}' cannot name a Docker image: use lowercase letters, digits and single . _ - between them`,
+      `'${name}' cannot name a Docker image: use lowercase letters, digits and single . _ - between them${suggested ? ` (e.g. '${suggested}')` : ''}`,
     );
   }
   return value;

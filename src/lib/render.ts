@@ -2,11 +2,11 @@
  * Answers in, project files out. Pure: it reads the templates and returns contents, and the
  * caller (the yeoman generator) decides how they reach the disk.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { UV_IMAGE, catalogueTable, findTarget, type Target } from './catalogue.js';
+import { TOOL_IMAGES, UV_IMAGE, catalogueTable, findTarget, slimImage, type Target } from './catalogue.js';
+import { mirrorImage } from './preset.js';
+import { readTemplate } from './templates.js';
 import type { Install } from './detect.js';
 import type { OldDockerfile } from './old-dockerfile.js';
 import { joinCommand } from './command.js';
@@ -14,8 +14,6 @@ import { boundWords, type Command } from './start.js';
 import type { AppKind } from './servers.js';
 import { classifyEntrypoint, normaliseName, requirementName, type Answers, type Entrypoint, type ProjectAnswers } from './questions.js';
 
-// Compiled, this module is lib/render.js, beside the package's templates/.
-export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 /** Everything a template may use; derived from the answers and the catalogue, nothing else. */
 export interface View {
@@ -113,6 +111,22 @@ export interface View {
   emoji: boolean;
   /** Every Python version and runtime the generator offers, as a Markdown table. */
   catalogueTable: string;
+  /** The Makefile's tool images (syft, grype, hadolint), and the -slim image `make compare` builds on. */
+  tools: Record<keyof typeof TOOL_IMAGES, string>;
+  slimImage: string;
+  /** A preset's index, the default of PIP_INDEX_URL; and the labels it adds to the image. */
+  pipIndexUrl?: string;
+  labels: [string, string][];
+}
+
+/**
+ * What a team's preset changes in every file (lib/preset): its registry mirrors rewrite every
+ * image reference, its index becomes the default, its labels are added to the image.
+ */
+export interface Site {
+  mirrors: Readonly<Record<string, string>>;
+  pipIndexUrl?: string;
+  labels: [string, string][];
 }
 
 /**
@@ -153,9 +167,17 @@ const VCS_VERSION_ENV = `SETUPTOOLS_SCM_PRETEND_VERSION="\$${VERSION_ARG}" PDM_B
 
 const PIP = { debian: 'python3 -m pip', chainguard: '/usr/bin/python -m pip' } as const;
 
-export function view(answers: Answers, existing?: Existing): View {
-  const target = findTarget(answers.runtime, answers.python);
-  if (!target) throw new Error(`no ${answers.runtime} runtime for Python ${answers.python}`);
+export function view(answers: Answers, existing?: Existing, site?: Site): View {
+  const found = findTarget(answers.runtime, answers.python);
+  if (!found) throw new Error(`no ${answers.runtime} runtime for Python ${answers.python}`);
+  const mirror = (ref: string): string => (site ? mirrorImage(ref, site.mirrors) : ref);
+  // Every image as the team's registry mirror names it; the catalogue itself stays as published.
+  const target: Target = {
+    ...found,
+    builder: { ...found.builder, image: mirror(found.builder.image) },
+    runtime: { ...found.runtime, image: mirror(found.runtime.image) },
+    ...(found.uv ? { uv: { ...found.uv, image: mirror(found.uv.image) } } : {}),
+  };
   const entry = classifyEntrypoint(answers.entrypoint);
   const appRoot = '/app';
   const venvPython = `${target.venv}/bin/python`;
@@ -222,7 +244,7 @@ export function view(answers: Answers, existing?: Existing): View {
     siblings: workspace?.siblings ?? [],
     buildContext: buildContextOf(existing?.install),
     install: installOf(existing?.install),
-    uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' || workspace ? UV_IMAGE : undefined),
+    uvImage: target.uv?.image ?? (existing?.install.kind === 'uv-lock' || workspace ? mirror(UV_IMAGE) : undefined),
     installer,
     installProject: installed ? `${existing.vcsVersion ? `${VCS_VERSION_ENV} ` : ''}${installer} --no-deps` : undefined,
     carried: carriedOf(existing?.carried, venvPython),
@@ -237,15 +259,15 @@ export function view(answers: Answers, existing?: Existing): View {
             '--has',
             target.runtime.libraries.join(','),
           ]).slice(1, -1),
-          inline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_libs.py'), 'utf8'))) : undefined,
+          inline: existing ? JSON.stringify(compact(readTemplate('runtime_libs.py'))) : undefined,
           interpreter: target.strategy === 'standalone',
         }
       : undefined,
     buildPackages: target.runtime.libraries ? { packages: existing?.buildPackages?.packages ?? [], from: existing?.buildPackages?.from } : undefined,
     runArgs: runArgsOf(answers, existing?.writes ?? false),
-    lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'lock_requirements.py'), 'utf8'))) : undefined,
+    lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readTemplate('lock_requirements.py'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, default: VERSION_DEFAULT, mechanism: existing.vcsVersion } : undefined,
-    guardInline: existing ? JSON.stringify(compact(readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'))) : undefined,
+    guardInline: existing ? JSON.stringify(compact(readTemplate('runtime_check.py'))) : undefined,
     existing,
     entrypointJson: execJson(command),
     cmdJson: args?.length ? execJson(args) : undefined,
@@ -259,7 +281,11 @@ export function view(answers: Answers, existing?: Existing): View {
     distributions,
     appFunction: entry.kind === 'callable' ? entry.function : entry.kind === 'command' && entry.command.app?.module ? (entry.command.app.callable ?? 'main') : 'main',
     emoji: distributions.some((d) => normaliseName(d) === 'emoji'),
-    catalogueTable: catalogueTable(),
+    catalogueTable: catalogueTable(mirror),
+    tools: { syft: mirror(TOOL_IMAGES.syft), grype: mirror(TOOL_IMAGES.grype), hadolint: mirror(TOOL_IMAGES.hadolint) },
+    slimImage: mirror(slimImage(target.version)),
+    pipIndexUrl: site?.pipIndexUrl,
+    labels: site?.labels ?? [],
     projectLine: String.raw`/^[[:space:]]*((-e|--editable)[[:space:]=]+)?(file:)?\.\/?[[:space:]]*(#.*)?$/d`,
   };
 }
@@ -385,14 +411,15 @@ function installOf(install: Install | undefined): View['install'] {
 type Notes = { detected: string[]; kept: string[]; old?: OldDockerfile };
 
 function render(template: string, data: View & { notes?: Notes }): string {
-  const file = path.join(TEMPLATES_DIR, template);
-  // cache: each template (and its includes) is compiled once per process.
-  return ejs.render(readFileSync(file, 'utf8'), data, { filename: file, async: false, cache: true }) as string;
+  // Includes are named from the templates' root (`/dockerfile/...`), and read like the rest (lib/templates).
+  const includer = (name: string) => ({ template: readTemplate(name.replace(/^\//, '')) });
+  // cache: each template (and its includes) is compiled once per process, keyed by its path.
+  return ejs.render(readTemplate(template), data, { filename: `/${template}`, async: false, cache: true, includer }) as string;
 }
 
 /** The project's files: relative path → content. */
-export function renderProject(answers: Answers): Map<string, string> {
-  const v = view(answers);
+export function renderProject(answers: Answers, site?: Site): Map<string, string> {
+  const v = view(answers, undefined, site);
   const files = new Map<string, string>();
   files.set('Dockerfile', render('Dockerfile.ejs', v));
   files.set('Makefile', render('Makefile.ejs', v));
@@ -400,9 +427,9 @@ export function renderProject(answers: Answers): Map<string, string> {
   files.set('README.md', render('README.md.ejs', v));
   files.set('requirements.txt', render('requirements.txt.ejs', v));
   files.set('.hadolint.yaml', render('hadolint.yaml.ejs', v));
-  files.set('docker/runtime_check.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_check.py'), 'utf8'));
-  if (v.runtimeLibs) files.set('docker/runtime_libs.py', readFileSync(path.join(TEMPLATES_DIR, 'runtime_libs.py'), 'utf8'));
-  files.set('docker/count_packages.py', readFileSync(path.join(TEMPLATES_DIR, 'count_packages.py'), 'utf8'));
+  files.set('docker/runtime_check.py', readTemplate('runtime_check.py'));
+  if (v.runtimeLibs) files.set('docker/runtime_libs.py', readTemplate('runtime_libs.py'));
+  files.set('docker/count_packages.py', readTemplate('count_packages.py'));
   files.set('docker/slim.Dockerfile', render('slim.Dockerfile.ejs', v));
   if (v.sample) {
     for (const init of v.sample.packages) files.set(init, `"""${init.slice('src/'.length, -'/__init__.py'.length).replaceAll('/', '.')}: part of ${v.name}."""\n`);
@@ -443,8 +470,8 @@ function commandCode(c: Command): Exclude<Entrypoint, { kind: 'command' }> {
  * caller knows what it kept. The .dockerignore is our rules alone: the caller merges them with
  * the project's own (lib/dockerignore).
  */
-export function renderExisting(answers: Answers, existing: Existing): Map<string, string> {
-  const v = view(answers, existing);
+export function renderExisting(answers: Answers, existing: Existing, site?: Site): Map<string, string> {
+  const v = view(answers, existing, site);
   const files = new Map<string, string>();
   files.set('Dockerfile', render('Dockerfile.ejs', v));
   files.set('Makefile', render('Makefile.ejs', v));
@@ -453,6 +480,6 @@ export function renderExisting(answers: Answers, existing: Existing): Map<string
 }
 
 /** DISTROLESS.md: what was found in the existing project, and what of it was left alone. */
-export function renderDistrolessMd(answers: Answers, existing: Existing, notes: Notes): string {
-  return render('DISTROLESS.md.ejs', { ...view(answers, existing), notes });
+export function renderDistrolessMd(answers: Answers, existing: Existing, notes: Notes, site?: Site): string {
+  return render('DISTROLESS.md.ejs', { ...view(answers, existing, site), notes });
 }
