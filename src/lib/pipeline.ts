@@ -12,7 +12,6 @@ import { NOT_WITH_EXISTING, type Flags, type Mode } from './commands.js';
 import { ValidationError, type Answers } from './questions.js';
 import { loadPreset, type Preset } from './preset.js';
 import { planNew } from './new-project.js';
-import { planExisting } from './existing.js';
 
 /** What a front end provides. */
 export interface Io {
@@ -96,7 +95,8 @@ export async function plan(input: RunInput, io: Io): Promise<Plan> {
       if (input.given[name as keyof Answers] !== undefined) throw new ValidationError(`--${name}`, rule!);
     }
   }
-  return mode === 'existing' ? planExisting(input, io) : planNew(input, io);
+  // Loaded for --existing only: its readers of compose, TOML and Dockerfiles are most of the bundle.
+  return mode === 'existing' ? (await import('./existing.js')).planExisting(input, io) : planNew(input, io);
 }
 
 /** The whole run: resolve, plan, apply. Throws ValidationError (one line) or Cancelled, having written nothing. */
