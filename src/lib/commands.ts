@@ -4,7 +4,7 @@
  * argv parser with one-line errors, and the one `--help` renderer.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { QUESTIONS, ValidationError, type Answers, type Question } from './questions.js';
+import { QUESTIONS, ValidationError, editDistance, type Answers, type Question } from './questions.js';
 
 /** A new project, or the distroless build added to an existing one (`--existing`). */
 export type Mode = 'new' | 'existing';
@@ -93,17 +93,6 @@ const PARSE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {};
 for (const f of COMMAND_FLAGS) PARSE_OPTIONS[f.name] = { type: f.type, ...(f.short ? { short: f.short } : {}) };
 for (const q of QUESTIONS) if (q.kind === 'option') PARSE_OPTIONS[q.name] = { type: q.type === 'confirm' ? 'boolean' : 'string', multiple: Boolean(q.multiple) };
 
-/** Levenshtein distance, for the "did you mean" of an unknown flag. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
 /**
  * Parses argv (the words after the program) with the schema's flags. Errors are one line naming
  * the flag: a value that starts with `-` is taken as the value (the questions then say whether it
@@ -129,7 +118,7 @@ export function parseArgv(argv: readonly string[]): Parsed {
     const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
     if (unknown) {
       const bare = unknown.replace(/^--?(no-)?/, '').split('=')[0];
-      const near = Object.keys(PARSE_OPTIONS).filter((o) => distance(o, bare) <= 2).sort((a, b) => distance(a, bare) - distance(b, bare))[0];
+      const near = Object.keys(PARSE_OPTIONS).filter((o) => editDistance(o, bare) <= 2).sort((a, b) => editDistance(a, bare) - editDistance(b, bare))[0];
       throw new ValidationError(unknown, `unknown option${near ? ` (did you mean --${near}?)` : ''}; see --help`);
     }
     const flag = /'(-[^']+)'/.exec((error as Error).message)?.[1] ?? 'arguments';

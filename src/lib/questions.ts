@@ -184,7 +184,7 @@ export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'pyt
 }
 
 /** Levenshtein distance, for "did you mean" hints on short names. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
