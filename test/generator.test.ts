@@ -258,3 +258,21 @@ describe('re-running over an existing project', () => {
     expect(recorded).toMatchObject({ runtime: 'chainguard', python: '3.14' });
   });
 });
+
+describe('yo --help', () => {
+  it.each([
+    ['generators/app/index.js', 'distroless-python:app', 'yo distroless-python'],
+    ['generators/docker/index.js', 'distroless-python:docker', 'yo distroless-python:docker'],
+  ])('%s renders the one usage() the bin prints, under its own name', async (file, namespace, program) => {
+    const { usage } = await import('../lib/commands.js');
+    const result = await helpers
+      .run(path.join(path.dirname(GENERATOR), '..', '..', file), { namespace })
+      // An app to find, for the existing-project generator; a dry run writes nothing.
+      .doInDir((dir) => writeFileSync(path.join(dir, 'app.py'), "if __name__ == '__main__':\n    print('hi')\n"))
+      .withOptions({ yes: true, force: true, 'dry-run': true });
+    const help = (result.generator as unknown as { help(): string }).help();
+    expect(help).toBe(usage(program));
+    expect(help).toContain(`Usage: ${program} [directory] [options]`);
+    expect(help).toMatch(/^ {2}--preset <file\|package> /m);
+  });
+});

@@ -6,15 +6,19 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, snapshot } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) process.stderr.write('SKIPPED terminal tests: no tmux (apt-get install tmux)\n');
 const sessions: string[] = [];
 
+// A tmux server of this file's own, kept alive by one idle session: killing the last test session
+// would otherwise stop the server while the next test's new-session connects ("server exited unexpectedly").
+const SOCKET = ['-L', `dp-interactive-${process.pid}`];
+
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
+  return execFileSync('tmux', [...SOCKET, ...args], { encoding: 'utf8' });
 }
 
 /** Starts the bin in a detached 120x40 terminal; the shell line prints its exit code. */
@@ -40,8 +44,16 @@ async function waitFor(name: string, text: string | RegExp, timeoutMs = 15_000):
 
 const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
 
+beforeAll(() => {
+  if (hasTmux) tmux('new-session', '-d', '-s', 'keepalive', 'sleep 3600');
+});
+
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', [...SOCKET, 'kill-server']);
+});
+
 afterEach(() => {
-  for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
+  for (const s of sessions.splice(0)) spawnSync('tmux', [...SOCKET, 'kill-session', '-t', s]);
 });
 
 describe.skipIf(!hasTmux)('in a terminal', () => {
