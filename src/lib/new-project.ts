@@ -9,7 +9,7 @@ import { projectName, renderProject, view } from './render.js';
 import { CONFIG_KEY, presetOf, type Io, type Plan, type RunInput } from './pipeline.js';
 import { askFor, fixedBy, presetFiles, siteOf } from './resolve.js';
 import { QUESTIONS, ValidationError, checkCombination, commandWarning, parseGiven, pythonWarning, requirementName, type Answers, type ProjectAnswers, type Question } from './questions.js';
-import type { Preset } from './preset.js';
+import { isFileSpec, type Preset } from './preset.js';
 
 /** Files that mark a folder as a Python project already: --existing is then what was meant. */
 const PYTHON_PROJECT = ['pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile', 'poetry.lock', 'uv.lock', 'manage.py'];
@@ -70,10 +70,10 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
   if (missing) io.log(`warning: ${missing}`);
 
   const site = siteOf(preset);
-  const files = renderProject(done, site);
-  for (const [file, content] of presetFiles(preset, view(done, undefined, site))) files.set(file, content);
-  const { directory: _directory, ...record } = done;
   const v = view(done, undefined, site);
+  const files = renderProject(done, site);
+  for (const [file, content] of presetFiles(preset, v)) files.set(file, content);
+  const { directory: _directory, ...record } = done;
   const relative = path.relative(input.cwd, target);
   return {
     mode: 'new',
@@ -101,8 +101,7 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
 
 /** How the project records its preset: a package by name, a file relative to the project, so the folder can move. */
 function recordedPreset(preset: Preset, target: string, cwd: string): string {
-  const isFile = /^[./]/.test(preset.source) || preset.source.endsWith('.json') || existsSync(path.resolve(cwd, preset.source));
-  return isFile ? path.relative(target, preset.file).split(path.sep).join('/') || preset.file : preset.source;
+  return isFileSpec(preset.source, cwd) ? path.relative(target, preset.file).split(path.sep).join('/') || preset.file : preset.source;
 }
 
 export type { Plan };

@@ -232,7 +232,8 @@ function parseFiles(value: unknown, base: string, shown: string): string {
 }
 
 /** Whether a spec names a file rather than a package. */
-function isFileSpec(spec: string, cwd: string): boolean {
+/** Whether `--preset` names a file (else a package). */
+export function isFileSpec(spec: string, cwd: string): boolean {
   if (spec.startsWith('.') || spec.startsWith('/') || spec.endsWith('.json')) return true;
   try {
     return statSync(path.resolve(cwd, spec)).isFile();
