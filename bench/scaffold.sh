@@ -3,7 +3,8 @@
 #   - `--yes` scaffold time: our bundled bin, the same bin unbundled (npm deps from node_modules),
 #     create-vite 9.3.0 (`--template vanilla --no-interactive`); median of RUNS runs;
 #   - time to first prompt in a terminal (tmux), bundled bin and create-vite;
-#   - first `npm exec` with an empty npm cache: our packed tarball vs create-vite from the registry;
+#   - first `npm exec` with an empty npm cache: our packed tarball vs create-vite from the registry,
+#     alternated, median of RUNS each;
 #   - installed size and package count (`npm install --omit=dev`).
 # Prints Markdown tables and ratios to create-vite; asserts nothing. Needs the npm registry and tmux.
 #
@@ -79,8 +80,14 @@ ours_unbundled=$(scaffold node "$unbundled" app --yes)
 vite_scaffold=$(scaffold node "$vite" app --template vanilla --no-interactive)
 ours_prompt=$(first_prompt '? Project directory' node "$bundled")
 vite_prompt=$(first_prompt 'Project name' node "$vite")
-ours_exec=$(first_exec "--package=$tgz" -- create-distroless-python app --yes)
-vite_exec=$(first_exec "create-vite@$vite_version" -- app --template vanilla --no-interactive)
+# One sample of each is mostly noise: alternate them, take each one's median.
+ours_execs=() vite_execs=()
+for i in $(seq "$runs"); do
+  ours_execs+=("$(first_exec "--package=$tgz" -- create-distroless-python app --yes)")
+  vite_execs+=("$(first_exec "create-vite@$vite_version" -- app --template vanilla --no-interactive)")
+done
+ours_exec=$(printf '%s\n' "${ours_execs[@]}" | median)
+vite_exec=$(printf '%s\n' "${vite_execs[@]}" | median)
 read -r ours_bytes ours_pkgs <<<"$(footprint "$tgz")"
 read -r vite_bytes vite_pkgs <<<"$(footprint "create-vite@$vite_version")"
 

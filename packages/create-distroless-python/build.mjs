@@ -36,6 +36,21 @@ export function readTemplate(name) {
   },
 };
 
+// pip-requirements-js builds its grammar (ohm) when it is evaluated, and most runs read no
+// requirement beyond a plain name (questions.ts checks those first): evaluate it at its first call.
+const lazyRequirements = {
+  name: 'lazy-requirements',
+  setup(b) {
+    b.onResolve({ filter: /^pip-requirements-js$/ }, (args) => (args.pluginData === 'real' ? undefined : { path: 'lazy', namespace: 'lazy-requirements' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-requirements' }, () => ({
+      contents: `export function parsePipRequirementsLine(line) { return require('pip-requirements-js').parsePipRequirementsLine(line); }`,
+      resolveDir: here,
+      pluginData: 'real',
+      loader: 'js',
+    }));
+  },
+};
+
 const shared = {
   entryPoints: [path.join(here, 'src/cli.ts')],
   bundle: true,
@@ -60,6 +75,7 @@ await build({
   outdir: path.join(here, 'dist'),
   // The prompts' chunk is split off, so `--yes` never parses it.
   splitting: true,
+  plugins: [inlineTemplates, lazyRequirements],
   chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   legalComments: 'linked',

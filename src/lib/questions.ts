@@ -249,6 +249,8 @@ function tryRequirement(item: string): { text: string; name: string } | undefine
   }
   if (item.includes('#')) throw new ValidationError('--deps', `'${item}' holds a comment (#); give requirements only`);
   if (item.length > MAX_REQUIREMENT) throw new ValidationError('--deps', `a requirement is longer than ${MAX_REQUIREMENT} characters`);
+  // A bare name is a whole requirement by PEP 508's own definition; the grammar is for the rest.
+  if (DISTRIBUTION_NAME.test(item)) return { text: item, name: item };
   let parsed;
   try {
     parsed = parsePipRequirementsLine(item);
