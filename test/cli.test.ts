@@ -1,13 +1,15 @@
 /**
  * The create bin as users run it: a child process with stdin closed (not a terminal).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUESTIONS } from '../lib/questions.js';
 import { renderProject } from '../lib/render.js';
-import { ROOT, runBin, snapshot } from './helpers.js';
+import { ROOT, generatedFiles, runBin, snapshot } from './helpers.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const fresh = () => mkdtempSync(path.join(tmpdir(), 'dp-cli-'));
 
@@ -29,8 +31,10 @@ describe('create-distroless-python', () => {
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`\`\`\`\n${help}\`\`\`\n`);
   });
 
-  it('--version prints the package version', () => {
+  it('--version prints the package version, the one projects record (both packages are released together)', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'packages/create-distroless-python/package.json'), 'utf8'));
+    const generator = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.version).toBe(generator.version);
     const r = runBin(['--version'], fresh());
     expect(r.stdout).toBe(`${pkg.version}\n`);
   });
@@ -41,18 +45,18 @@ describe('create-distroless-python', () => {
     expect(r.status, r.stderr).toBe(0);
     // yeoman's convention: messages on stderr, stdout left for output.
     expect(r.stderr).toContain('Next steps:\n  cd my-app\n  make build');
-    const written = snapshot(path.join(cwd, 'my-app'));
+    const written = generatedFiles(snapshot(path.join(cwd, 'my-app')));
     const expected = Object.fromEntries(renderProject({ directory: 'my-app', runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' }));
     const { '.yo-rc.json': recorded, ...rest } = written;
     expect(rest).toEqual(expected);
-    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' });
+    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', version: VERSION });
   });
 
   it('takes every answer as a flag', () => {
     const cwd = fresh();
     const r = runBin(['svc', '--yes', '--python', '3.13', '--deps', 'requests>=2 markupsafe', '--deps', "tomli ; python_version < '3.11'", '--no-nonroot', '--entrypoint', 'svc.main'], cwd);
     expect(r.status, r.stderr).toBe(0);
-    const files = snapshot(path.join(cwd, 'svc'));
+    const files = generatedFiles(snapshot(path.join(cwd, 'svc')));
     expect(files).toEqual({
       ...Object.fromEntries(
         renderProject({ directory: 'svc', runtime: 'distroless', python: '3.13', deps: ['requests>=2', 'markupsafe', "tomli ; python_version < '3.11'"], nonroot: false, entrypoint: 'svc.main' }),
@@ -118,16 +122,19 @@ describe('create-distroless-python', () => {
     const again = runBin(['app', '--dry-run', '--deps', 'requests'], cwd);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('unchanged       app/Dockerfile\n');
-    expect(again.stdout).toContain('would overwrite app/Makefile\n');
-    expect(again.stdout).toContain('would overwrite app/requirements.txt\n');
+    // A re-run merges: the Makefile is the owner's, and this run changes nothing in it.
+    expect(again.stdout).toContain('unchanged       app/Makefile\n');
+    expect(again.stdout).toContain('would update    app/requirements.txt\n');
     expect(snapshot(cwd)).toEqual(before);
   });
 
-  it('announces a non-empty target directory before anything else', () => {
+  it('announces a non-empty target directory before anything else, unless it is the generated project', () => {
     const cwd = fresh();
-    expect(runBin(['app'], cwd).status).toBe(0);
+    mkdirSync(path.join(cwd, 'app'));
+    writeFileSync(path.join(cwd, 'app/notes.txt'), 'mine\n');
     const r = runBin(['app'], cwd);
     expect(r.stderr.split('\n')[0]).toBe('note: app exists and is not empty: files in it are only replaced with --force or your yes for each');
+    expect(runBin(['app'], cwd).stderr).not.toContain('is not empty');
   });
 
   it('a prompt whose stdin is closed cancels with exit 130 and leaves nothing behind', () => {
@@ -147,9 +154,9 @@ describe('create-distroless-python', () => {
     expect(snapshot(cwd)).toEqual({ 'my-app': 'mine' });
   });
 
-  it('never overwrites a changed file without --force, and --force does', () => {
+  it('never overwrites a file of a folder it did not generate without --force, and --force does', () => {
     const cwd = fresh();
-    expect(runBin(['app'], cwd).status).toBe(0);
+    mkdirSync(path.join(cwd, 'app'));
     const makefile = path.join(cwd, 'app/Makefile');
     writeFileSync(makefile, 'mine\n');
     const before = snapshot(cwd);
@@ -157,13 +164,12 @@ describe('create-distroless-python', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toBe(
       'note: app exists and is not empty: files in it are only replaced with --force or your yes for each\n' +
-        'error: directory: app already has Makefile, requirements.txt, src/app.py, .yo-rc.json with other content; nothing was written (--force overwrites)\n',
+        'error: directory: app already has Makefile with other content; nothing was written (--force overwrites)\n',
     );
     expect(snapshot(cwd)).toEqual(before);
-    // An unchanged re-run is fine: every file is identical.
-    writeFileSync(makefile, before['app/Makefile']);
     const forced = runBin(['app', '--force', '--deps', 'requests'], cwd);
     expect(forced.status, forced.stderr).toBe(0);
+    expect(readFileSync(makefile, 'utf8')).not.toBe('mine\n');
     expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
   });
 
@@ -177,7 +183,7 @@ describe('create-distroless-python', () => {
     expect(same.stderr).toContain('\nNothing changed: app already has every file as it would be written.\n');
     expect(same.stderr).not.toMatch(/^(create|overwrite) /m);
     const other = runBin(['app', '--force', '--deps', 'requests'], cwd);
-    expect(other.stderr).toMatch(/^overwrite +app\/requirements\.txt$/m);
+    expect(other.stderr).toMatch(/^update +app\/requirements\.txt$/m);
     expect(other.stderr).toContain('\nUpdated app: Python 3.13');
     expect(other.stderr).not.toContain('Created');
   });
@@ -194,10 +200,9 @@ describe('create-distroless-python', () => {
 
   it('a write that fails half-way leaves every file as it was', () => {
     const cwd = fresh();
-    expect(runBin(['app'], cwd).status).toBe(0);
+    mkdirSync(path.join(cwd, 'app'));
     writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
     // docker/ made unwritable: the Dockerfile, .dockerignore and Makefile are written before it fails.
-    rmSync(path.join(cwd, 'app/docker'), { recursive: true });
     writeFileSync(path.join(cwd, 'app/docker'), 'a file where a folder must be');
     const before = snapshot(cwd);
     const r = runBin(['app', '--force', '--python', '3.12'], cwd);

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
 import type { GeneratorOptions } from '../generators/app/index.js';
-import { GENERATOR, snapshot } from './helpers.js';
+import { GENERATOR, generatedFiles, snapshot } from './helpers.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const OUTPUTS = [
   '.dockerignore',
@@ -32,7 +34,7 @@ function run() {
 /** Generates with flags only (no prompts) and returns the project's files. */
 async function generate(options: GeneratorOptions & { directory?: string }): Promise<Record<string, string>> {
   const result = await run().withOptions({ yes: true, ...options });
-  return snapshot(path.join(result.cwd, options.directory ?? 'my-app'));
+  return generatedFiles(snapshot(path.join(result.cwd, options.directory ?? 'my-app')));
 }
 
 /** Which files differ between two generated projects (added, removed or changed). */
@@ -53,7 +55,7 @@ describe('defaults (--yes)', () => {
     expect(files.Makefile).toMatch(/^IMAGE\s+\?= my-app$/m);
     expect(files['.dockerignore']).toMatch(/^!src$/m);
     expect(JSON.parse(files['.yo-rc.json'])).toEqual({
-      'generator-distroless-python': { runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' },
+      'generator-distroless-python': { runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', version: VERSION },
     });
   });
 
@@ -67,7 +69,7 @@ describe('defaults (--yes)', () => {
     expect(process.stdin.isTTY).toBeFalsy();
     const result = await run();
     expect(result.askedQuestions).toEqual([]);
-    expect(snapshot(path.join(result.cwd, 'my-app'))).toEqual(await generate({}));
+    expect(generatedFiles(snapshot(path.join(result.cwd, 'my-app')))).toEqual(await generate({}));
   });
 });
 
@@ -224,22 +226,30 @@ describe('re-running over an existing project', () => {
     expect(snapshot(path.join(again.cwd, 'my-app'))).toEqual(before);
   });
 
-  it('does not overwrite a changed file without --force, and writes nothing else either', async () => {
+  it('merges a re-run with the owner\'s edits; overlapping ones are refused with nothing written, --force takes this version\'s', async () => {
     const cwd = workdir();
     await run().cd(cwd).withOptions({ yes: true });
     const dir = path.join(cwd, 'my-app');
     const dockerfile = path.join(dir, 'Dockerfile');
     writeFileSync(dockerfile, `${readFileSync(dockerfile, 'utf8')}# my edit\n`);
-    const before = snapshot(dir);
 
     // yeoman-test forces by default; a user's run does not.
-    await expect(run().cd(cwd).withOptions({ yes: true, force: false, deps: ['requests'] })).rejects.toThrow(
-      /directory: my-app already has Dockerfile, requirements.txt, src\/app.py, .yo-rc.json with other content; nothing was written/,
+    await run().cd(cwd).withOptions({ yes: true, force: false, nonroot: false });
+    expect(readFileSync(dockerfile, 'utf8')).toContain('# my edit');
+    expect(readFileSync(dockerfile, 'utf8')).not.toContain('USER 65532');
+
+    // An edit on a line the next answer changes too.
+    const edited = readFileSync(dockerfile, 'utf8').replace(/^ARG RUNTIME_IMAGE=.*$/m, 'ARG RUNTIME_IMAGE=registry.example/mine:1');
+    writeFileSync(dockerfile, edited);
+    const before = snapshot(dir);
+    await expect(run().cd(cwd).withOptions({ yes: true, force: false, nonroot: true })).rejects.toThrow(
+      /directory: my-app: your edits and this version's overlap in Dockerfile; nothing was written \(--conflict-markers writes them/,
     );
     expect(snapshot(dir)).toEqual(before);
 
-    await run().cd(cwd).withOptions({ yes: true, force: true });
-    expect(readFileSync(dockerfile, 'utf8')).not.toContain('# my edit');
+    await run().cd(cwd).withOptions({ yes: true, force: true, nonroot: true });
+    expect(readFileSync(dockerfile, 'utf8')).not.toContain('registry.example/mine');
+    expect(readFileSync(dockerfile, 'utf8')).toContain('# my edit');
   });
 
   it('reports a recorded answer that is no longer valid', async () => {

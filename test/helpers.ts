@@ -3,6 +3,8 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { BASELINE_FILE } from '../lib/record.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The compiled generator, as yo loads it. */
@@ -33,4 +35,22 @@ export function snapshot(dir: string): Record<string, string> {
   };
   walk('');
   return out;
+}
+
+/** The files a project's baseline (lib/record) says were generated, by path. */
+export function baselineOf(text: string | undefined): Record<string, string> {
+  expect(text, 'no baseline file').toBeDefined();
+  const data = JSON.parse(text!) as { version: string; files: Record<string, string[]> };
+  return Object.fromEntries(Object.entries(data.files).map(([f, lines]) => [f, lines.join('\n')]));
+}
+
+/**
+ * A generated project's files without its record: checks first that the baseline holds exactly
+ * what was generated (every file but `.yo-rc.json`, as written), then leaves it out.
+ */
+export function generatedFiles(files: Record<string, string>): Record<string, string> {
+  const { [BASELINE_FILE]: baseline, ...rest } = files;
+  const { '.yo-rc.json': _record, ...generated } = rest;
+  expect(baselineOf(baseline)).toEqual(generated);
+  return rest;
 }

@@ -3,7 +3,7 @@
  * re-ask after an invalid one, and Ctrl-C cancels with exit 130 and nothing on disk.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -91,27 +91,32 @@ describe.skipIf(!hasTmux)('in a terminal', () => {
     expect(files.Dockerfile).not.toMatch(/^USER/m);
   });
 
-  it('asks before overwriting a changed file, and keeps it on no', async () => {
+  it('asks before overwriting a file it did not write, and keeps it on no; in the project it made, asks only about overlapping edits', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'dp-tty-'));
-    const t0 = start(cwd, ['app', '--yes']);
-    expect(await waitFor(t0, /EXIT=\d+/)).toContain('EXIT=0');
+    mkdirSync(path.join(cwd, 'app'));
     writeFileSync(path.join(cwd, 'app/Makefile'), 'mine\n');
-    const t = start(cwd, ['app', '--deps', 'requests']);
-    // --deps is given, so it is not asked; the recorded answers are the defaults.
+    const t0 = start(cwd, ['app', '--deps', 'requests']);
     for (const p of ['Python version', 'Run as the nonroot user', 'Entrypoint', 'Port']) {
+      await waitFor(t0, `? ${p}`);
+      keys(t0, 'Enter');
+    }
+    await waitFor(t0, 'Overwrite app/Makefile?');
+    keys(t0, 'n', 'Enter');
+    expect(await waitFor(t0, /EXIT=\d+/)).toContain('EXIT=0');
+    expect(readFileSync(path.join(cwd, 'app/Makefile'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
+
+    // The re-run changes the Makefile the owner kept (overlap: asked), and the Dockerfile (merged: not asked).
+    const t = start(cwd, ['app', '--no-nonroot']);
+    for (const p of ['Python version', 'Dependencies', 'Entrypoint', 'Port']) {
       await waitFor(t, `? ${p}`);
       keys(t, 'Enter');
     }
-    await waitFor(t, 'Overwrite app/Makefile?');
+    await waitFor(t, "app/Makefile: your edits and this version's overlap. Write?");
     keys(t, 'n', 'Enter');
-    for (let i = 0; i < 3; i++) {
-      const s = await waitFor(t, /Overwrite app\/(requirements\.txt|src\/app\.py)\?|EXIT=\d+/);
-      if (/EXIT=/.test(s)) break;
-      keys(t, 'y', 'Enter');
-      await new Promise((r) => setTimeout(r, 300));
-    }
     expect(await waitFor(t, /EXIT=\d+/)).toContain('EXIT=0');
     expect(readFileSync(path.join(cwd, 'app/Makefile'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(path.join(cwd, 'app/Dockerfile'), 'utf8')).not.toContain('USER 65532');
     expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderProject } from '../lib/render.js';
-import { BIN, ROOT, snapshot } from './helpers.js';
+import { BIN, ROOT, generatedFiles, snapshot } from './helpers.js';
 
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
 
@@ -89,7 +89,7 @@ describe('packed packages', () => {
     const out = npm(['exec', '--yes', `--package=${createTgz}`, '--', 'create-distroless-python', ...ARGS], cwd);
     expect(out).toBe('');
     viaExec = snapshot(path.join(cwd, 'app'));
-    const { '.yo-rc.json': _recorded, ...files } = viaExec;
+    const { '.yo-rc.json': _recorded, ...files } = generatedFiles(viaExec);
     expect(files).toEqual(
       Object.fromEntries(renderProject({ directory: 'app', runtime: 'distroless', python: '3.13', deps: ['requests', 'markupsafe'], nonroot: false, entrypoint: 'svc.main' })),
     );

@@ -5,11 +5,21 @@
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const templates = path.join(root, 'templates');
+
+// node build.mjs                       dist/, as published
+// node build.mjs --unbundled FILE      for bench/scaffold.sh only: the same bin with its npm
+//                                      dependencies left as imports from node_modules
+// --outdir DIR --templates DIR --version V: the same bin from other templates, as a later version
+// of the generator would ship them (the upgrade tests make one).
+const { values: args } = parseArgs({ options: { unbundled: { type: 'string' }, outdir: { type: 'string' }, templates: { type: 'string' }, version: { type: 'string' } } });
+const templates = path.resolve(args.templates ?? path.join(root, 'templates'));
+const version = args.version ?? JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const outdir = path.resolve(args.outdir ?? path.join(here, 'dist'));
 
 /** Every file under templates/, by its path there. */
 function templateFiles(dir = templates, out = {}) {
@@ -21,7 +31,7 @@ function templateFiles(dir = templates, out = {}) {
   return out;
 }
 
-// lib/templates reads templates/ beside it; bundled, it holds them instead.
+// lib/templates reads templates/ and package.json beside it; bundled, it holds them instead.
 const inlineTemplates = {
   name: 'inline-templates',
   setup(b) {
@@ -30,6 +40,9 @@ const inlineTemplates = {
 export function readTemplate(name) {
   if (!Object.hasOwn(FILES, name)) throw new Error('no template ' + name);
   return FILES[name];
+}
+export function templatesVersion() {
+  return ${JSON.stringify(version)};
 }`,
       loader: 'js',
     }));
@@ -61,18 +74,15 @@ const shared = {
   logLevel: 'warning',
 };
 
-// `node build.mjs --unbundled FILE` writes, for bench/scaffold.sh only, the same bin with its
-// npm dependencies left as imports from node_modules: the unbundled install, measured.
-const unbundled = process.argv[2] === '--unbundled' ? path.resolve(process.argv[3]) : undefined;
-if (unbundled) {
-  await build({ ...shared, outfile: unbundled, packages: 'external' });
+if (args.unbundled) {
+  await build({ ...shared, outfile: path.resolve(args.unbundled), packages: 'external' });
   process.exit(0);
 }
 
-rmSync(path.join(here, 'dist'), { recursive: true, force: true });
+rmSync(outdir, { recursive: true, force: true });
 await build({
   ...shared,
-  outdir: path.join(here, 'dist'),
+  outdir,
   // The prompts' chunk is split off, so `--yes` never parses it.
   splitting: true,
   plugins: [inlineTemplates, lazyRequirements],

@@ -5,7 +5,7 @@
  */
 import Generator from 'yeoman-generator';
 import { COMMAND_FLAGS, shownDefault, usage, type Flags, type Mode } from '../lib/commands.js';
-import { Cancelled, apply, isInteractive, plan, type Io, type Plan, type RunInput } from '../lib/pipeline.js';
+import { Cancelled, apply, isInteractive, plan, run, type Io, type Plan, type RunInput } from '../lib/pipeline.js';
 import type { Preset } from '../lib/preset.js';
 import { QUESTIONS, type Answers } from '../lib/questions.js';
 
@@ -52,7 +52,9 @@ export class DistrolessPythonGenerator extends Generator<Record<string, unknown>
     for (const q of QUESTIONS) if (options[q.name] !== undefined) given[q.name] = options[q.name];
     const flags: Flags = {};
     for (const f of OWN) if (options[f.name] !== undefined) (flags as Record<string, unknown>)[f.name] = options[f.name];
-    return { given, flags, cwd: this.contextRoot, preset: this.options.preset, mode: this.mode };
+    // --upgrade takes every directory given (yeoman keeps the words in this.args).
+    const directories = flags.upgrade ? (this.args.length ? this.args.map(String) : ['.']) : undefined;
+    return { given, flags, cwd: this.contextRoot, preset: this.options.preset, mode: this.mode, directories };
   }
 
   async prompting(): Promise<void> {
@@ -70,11 +72,13 @@ export class DistrolessPythonGenerator extends Generator<Record<string, unknown>
       log: (line) => void this.log(line),
       out: (line) => void process.stdout.write(`${line}\n`),
     };
-    this.#plan = await this.#cancellable(() => plan(input, this.#io!));
+    // An upgrade plans and writes each project in turn, in this one step.
+    if (input.flags.upgrade) process.exitCode = await this.#cancellable(() => run(input, this.#io!));
+    else this.#plan = await this.#cancellable(() => plan(input, this.#io!));
   }
 
   async writing(): Promise<void> {
-    await this.#cancellable(() => apply(this.#plan!, this.#io!, this.#input().flags));
+    if (this.#plan) await this.#cancellable(() => apply(this.#plan!, this.#io!, this.#input().flags));
   }
 
   /** Ctrl-C at a prompt: one line and exit 130, as a shell expects, instead of yeoman's error report. */

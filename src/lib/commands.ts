@@ -10,7 +10,7 @@ import { QUESTIONS, ValidationError, editDistance, type Answers, type Question }
 export type Mode = 'new' | 'existing';
 
 export interface CommandFlag {
-  name: 'yes' | 'interactive' | 'force' | 'dry-run' | 'existing' | 'preset' | 'help' | 'version';
+  name: 'yes' | 'interactive' | 'force' | 'dry-run' | 'existing' | 'upgrade' | 'check' | 'conflict-markers' | 'preset' | 'help' | 'version';
   type: 'boolean' | 'string';
   short?: string;
   /** Shown as --[no-]name: the negation means something of its own. */
@@ -25,6 +25,9 @@ export const COMMAND_FLAGS: readonly CommandFlag[] = [
   { name: 'force', type: 'boolean', description: 'overwrite existing files without asking' },
   { name: 'dry-run', type: 'boolean', description: 'list what would be written, and write nothing' },
   { name: 'existing', type: 'boolean', description: 'add the distroless build to an existing project in [directory] (default: .)' },
+  { name: 'upgrade', type: 'boolean', description: 'upgrade the generated projects in [directory...] (default: .) to this version, merging your edits' },
+  { name: 'check', type: 'boolean', description: 'with --upgrade: write nothing, exit 1 if any project would change' },
+  { name: 'conflict-markers', type: 'boolean', description: 'write edits of yours that overlap this version\'s between <<<<<<< and >>>>>>> (default: refuse)' },
   { name: 'preset', type: 'string', valueName: 'file|package', description: "a team's preset: defaults, registry mirrors, index, labels, extra files" },
   { name: 'help', type: 'boolean', short: 'h', description: 'show this help' },
   { name: 'version', type: 'boolean', short: 'v', description: 'print the version' },
@@ -87,6 +90,8 @@ export function usage(program: string): string {
 export interface Parsed {
   given: Partial<Record<keyof Answers, unknown>>;
   flags: Flags;
+  /** --upgrade's directories (default: the current one). */
+  directories?: string[];
 }
 
 const PARSE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {};
@@ -125,12 +130,15 @@ export function parseArgv(argv: readonly string[]): Parsed {
     throw new ValidationError(flag.split(' ')[0], `${(error as Error).message.split('\n')[0].replace(/^Option '[^']+' /, '')} (see --help)`);
   }
   const values = parsed.values as Record<string, unknown>;
-  if (parsed.positionals.length > 1) {
+  if (values.check && !values.upgrade) throw new ValidationError('--check', 'is for --upgrade: give --upgrade --check [directory...]');
+  if (values.upgrade && values.existing) throw new ValidationError('--upgrade', 'is for generated projects; --existing projects record nothing to upgrade from');
+  // --upgrade takes many directories (a fleet); everything else one.
+  if (parsed.positionals.length > 1 && !values.upgrade) {
     throw new ValidationError('directory', `expected one directory, got ${parsed.positionals.map((p) => `'${p}'`).join(' ')} (with npm create, put flags after --)`);
   }
   const given: Parsed['given'] = { directory: parsed.positionals[0] };
   for (const q of QUESTIONS) if (q.kind === 'option' && values[q.name] !== undefined) given[q.name] = values[q.name];
   const flags: Flags = {};
   for (const f of COMMAND_FLAGS) if (values[f.name] !== undefined) (flags as Record<string, unknown>)[f.name] = values[f.name];
-  return { given, flags };
+  return { given, flags, ...(values.upgrade ? { directories: parsed.positionals.length ? parsed.positionals : ['.'] } : {}) };
 }

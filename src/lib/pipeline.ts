@@ -12,6 +12,7 @@ import { NOT_WITH_EXISTING, type Flags, type Mode } from './commands.js';
 import { ValidationError, type Answers } from './questions.js';
 import { loadPreset, type Preset } from './preset.js';
 import { planNew } from './new-project.js';
+import { BASELINE_FILE, CONFIG_KEY } from './record.js';
 
 /** What a front end provides. */
 export interface Io {
@@ -33,8 +34,7 @@ export class Cancelled extends Error {
   }
 }
 
-/** The key of this generator's answers in `.yo-rc.json`, whichever package runs it. */
-export const CONFIG_KEY = 'generator-distroless-python';
+export { CONFIG_KEY };
 
 /** What the pipeline is given: raw answers (from flags or yeoman options), the command flags, where to run. */
 export interface RunInput {
@@ -45,16 +45,28 @@ export interface RunInput {
   preset?: Preset | string;
   /** new or existing; else --existing decides. */
   mode?: Mode;
+  /** An upgrade of a generated project: nothing is asked, and the directory must hold one. */
+  upgrade?: boolean;
+  /** --upgrade's directories (given.directory is ignored then). */
+  directories?: string[];
 }
 
 /** How a planned file reaches the disk, and how --dry-run and the summary name it. */
-export type Change = 'create' | 'overwrite' | 'merge' | 'replace' | 'unchanged';
+export type Change = 'create' | 'overwrite' | 'merge' | 'replace' | 'update' | 'merged' | 'conflict' | 'delete' | 'unchanged';
 
 export interface PlannedFile {
   file: string;
+  /** What is written: for a conflict, the file with conflict markers. */
   content: string;
-  /** Merged with the project's own (every line of theirs kept), or replaced after a .bak copy. */
-  kind?: 'merge' | 'replace';
+  /**
+   * merge: merged with the project's own (every line of theirs kept); replace: replaced after a
+   * .bak copy; update: a generated file the owner never edited, replaced by this version's;
+   * merged: three-way merged with the owner's edits (both written without asking);
+   * conflict: the owner's and this version's edits overlap; delete: no longer generated, unedited.
+   */
+  kind?: 'merge' | 'replace' | 'update' | 'merged' | 'conflict' | 'delete';
+  /** For a conflict: the merge with this version's side of each overlap, which --force (or the owner's choice) takes. */
+  theirs?: string;
 }
 
 export interface Plan {
@@ -69,6 +81,8 @@ export interface Plan {
   record?: Record<string, unknown>;
   /** Lines listed after the --dry-run listing (what is kept). */
   kept: string[];
+  /** Said after the run or the dry run: generated files the owner deleted, ones kept because edited. */
+  notes?: string[];
   /** What a conflict without --force is refused with (the existing mode says what --force would do). */
   refusal(differing: PlannedFile[]): string;
   /** The summary's first line, and the next steps. */
@@ -99,9 +113,14 @@ export async function plan(input: RunInput, io: Io): Promise<Plan> {
   return mode === 'existing' ? (await import('./existing.js')).planExisting(input, io) : planNew(input, io);
 }
 
-/** The whole run: resolve, plan, apply. Throws ValidationError (one line) or Cancelled, having written nothing. */
-export async function run(input: RunInput, io: Io): Promise<void> {
+/**
+ * The whole run: resolve, plan, apply; or --upgrade's, of each directory. Resolves to the exit
+ * code; throws ValidationError (one line) or Cancelled, having written nothing.
+ */
+export async function run(input: RunInput, io: Io): Promise<number> {
+  if (input.flags.upgrade) return (await import('./upgrade.js')).upgrade(input, io);
   await apply(await plan(input, io), io, input.flags);
+  return 0;
 }
 
 function current(target: string, file: string): string | undefined {
@@ -125,88 +144,143 @@ function yoRc(target: string, record: Record<string, unknown>): string {
 
 function changeOf(target: string, f: PlannedFile): Change {
   const before = current(target, f.file);
+  if (f.kind === 'delete') return before === undefined ? 'unchanged' : 'delete';
   if (before === undefined) return 'create';
   if (before === f.content) return 'unchanged';
   return f.kind ?? 'overwrite';
 }
 
+/** Every planned file (and `.yo-rc.json`) with what writing it would do to the project. */
+export function changesOf(plan: Plan): (PlannedFile & { change: Change })[] {
+  const files = [...plan.files];
+  // Our key is set and every other generator's kept: never a question of overwriting.
+  if (plan.record) files.push({ file: '.yo-rc.json', content: yoRc(plan.target, plan.record), kind: 'update' });
+  return files.map((f) => ({ ...f, change: changeOf(plan.target, f) }));
+}
+
+/** A file to write (content), or to delete (none), and why. */
+export type Write = { file: string; content?: string; change: Change };
+
 /**
- * Writes the plan: every conflict settled first (--force, the user's answer per file, or a
- * refusal), then all files, the project's copies first and `.yo-rc.json` last.
+ * Writes the plan: every conflict settled first (--force, --conflict-markers, the user's answer
+ * per file, or a refusal), then all files at once, the project's copies first, the baseline and
+ * `.yo-rc.json` last.
  */
 export async function apply(plan: Plan, io: Io, flags: Flags): Promise<void> {
-  const files = [...plan.files];
-  if (plan.record) files.push({ file: '.yo-rc.json', content: yoRc(plan.target, plan.record) });
-  const changes = files.map((f) => ({ ...f, change: changeOf(plan.target, f) }));
+  const changes = changesOf(plan);
   const shown = (file: string) => path.join(plan.directory, file);
   if (flags['dry-run']) {
-    const verbs: Record<Change, string> = { create: 'would create', overwrite: 'would overwrite', merge: 'would merge', replace: 'would replace', unchanged: 'unchanged' };
+    const verbs: Record<Change, string> = {
+      create: 'would create', overwrite: 'would overwrite', merge: 'would merge', replace: 'would replace',
+      update: 'would update', merged: 'would merge', conflict: 'would conflict', delete: 'would delete', unchanged: 'unchanged',
+    };
     for (const c of changes) io.out(`${verbs[c.change].padEnd(16)}${shown(c.file)}`);
     for (const line of plan.kept) io.out(`kept            ${line}`);
+    for (const note of plan.notes ?? []) io.log(`note: ${note}`);
     io.log('Dry run: nothing was written.');
     return;
   }
-  const differing = changes.filter((c) => c.change !== 'create' && c.change !== 'unchanged');
-  const skipped = new Set<string>();
-  if (differing.length && !flags.force) {
-    if (!io.interactive || !plan.askPerFile) throw new ValidationError('directory', plan.refusal(differing));
-    let all = false;
-    for (const c of differing) {
-      if (all) continue;
-      const answer = await io.prompt({
-        type: 'expand',
-        name: 'overwrite',
-        message: `Overwrite ${shown(c.file)}?`,
-        default: 'n',
-        choices: [
-          { key: 'y', name: 'overwrite', value: 'yes' },
-          { key: 'n', name: 'keep yours', value: 'no' },
-          { key: 'a', name: 'overwrite this and all the others', value: 'all' },
-          { key: 'x', name: 'cancel: write nothing', value: 'cancel' },
-        ],
-      });
-      if (answer === 'cancel') throw new Cancelled();
-      if (answer === 'all') all = true;
-      else if (answer !== 'yes') skipped.add(c.file);
-    }
-  }
-  const writes = changes.filter((c) => c.change !== 'unchanged' && !skipped.has(c.file));
-  // The recorded answers go last: an interrupted run must not record what was never applied.
-  writes.sort((a, b) => Number(a.file === '.yo-rc.json') - Number(b.file === '.yo-rc.json'));
-  const existed = existsSync(plan.target);
-  const written: Written[] = [];
-  try {
-    for (const [copy, content] of writes.some((w) => w.change === 'replace') ? plan.backups : []) write(plan.target, copy, content, written);
-    for (const w of writes) write(plan.target, w.file, w.content, written);
-  } catch (error) {
-    // Nothing half-done: what this run created is removed, what it overwrote is put back.
-    for (const w of written.reverse()) {
-      if (w.before === undefined) rmSync(w.full, { force: true });
-      else writeFileSync(w.full, w.before);
-    }
-    if (!existed) rmSync(plan.target, { recursive: true, force: true });
-    throw error;
-  }
+  const writes = await settle(plan, changes, io, flags);
+  commit(plan.target, writes);
   for (const w of writes) io.log(`${w.change.padEnd(10)}${shown(w.file)}`);
-  for (const file of skipped) io.log(`${'kept'.padEnd(10)}${shown(file)} (yours)`);
+  for (const c of changes) if (c.change !== 'unchanged' && !writes.some((w) => w.file === c.file)) io.log(`${'kept'.padEnd(10)}${shown(c.file)} (yours)`);
+  for (const note of plan.notes ?? []) io.log(`note: ${note}`);
   io.log('');
-  const changed = writes.some((w) => w.file !== '.yo-rc.json');
+  const changed = writes.some((w) => w.file !== '.yo-rc.json' && w.file !== BASELINE_FILE);
+  const skipped = changes.some((c) => c.change !== 'unchanged' && !writes.some((w) => w.file === c.file));
   const fresh = writes.length > 0 && writes.every((w) => w.change === 'create');
-  io.log(!changed && !skipped.size ? `Nothing changed: ${plan.directory} already has every file as it would be written.` : fresh ? plan.done.created : plan.done.updated);
+  io.log(!changed && !skipped ? `Nothing changed: ${plan.directory} already has every file as it would be written.` : fresh ? plan.done.created : plan.done.updated);
   io.log('');
   io.log('Next steps:');
   for (const step of plan.done.steps) io.log(`  ${step}`);
 }
 
+/** Conflict-marked files ask for a resolution before the image is built. */
+export const CONFLICT_RULE = '--conflict-markers writes them between <<<<<<< and >>>>>>> for you to resolve, --force takes this version\'s side of each';
+
+/** Which changes are written: --force, --conflict-markers, the user's choice per file, or a refusal. */
+export async function settle(plan: Plan, changes: (PlannedFile & { change: Change })[], io: Io, flags: Flags): Promise<Write[]> {
+  const resolved = new Map<string, string | undefined>();
+  const keep = new Set<string>();
+  const overwrites = changes.filter((c) => c.change === 'overwrite' || c.change === 'merge' || c.change === 'replace');
+  const conflicts = changes.filter((c) => c.change === 'conflict');
+  if (flags.force) {
+    for (const c of conflicts) resolved.set(c.file, c.theirs);
+  } else if (io.interactive && plan.askPerFile && (overwrites.length || conflicts.length)) {
+    let all = false;
+    for (const c of [...overwrites, ...conflicts]) {
+      if (all) continue;
+      const conflict = c.change === 'conflict';
+      const answer = await io.prompt({
+        type: 'expand',
+        name: 'overwrite',
+        message: conflict ? `${shown(plan, c.file)}: your edits and this version's overlap. Write?` : `Overwrite ${shown(plan, c.file)}?`,
+        default: 'n',
+        choices: [
+          { key: 'y', name: conflict ? "this version's side of each overlap, yours elsewhere" : 'overwrite', value: 'yes' },
+          { key: 'n', name: 'keep yours', value: 'no' },
+          ...(conflict ? [{ key: 'm', name: 'both, between conflict markers', value: 'markers' }] : [{ key: 'a', name: 'overwrite this and all the others', value: 'all' }]),
+          { key: 'x', name: 'cancel: write nothing', value: 'cancel' },
+        ],
+      });
+      if (answer === 'cancel') throw new Cancelled();
+      if (answer === 'all') all = true;
+      else if (answer === 'markers') continue;
+      else if (answer === 'yes') resolved.set(c.file, c.theirs ?? c.content);
+      else keep.add(c.file);
+    }
+  } else {
+    if (overwrites.length) throw new ValidationError('directory', plan.refusal(overwrites));
+    if (conflicts.length && !flags['conflict-markers']) {
+      throw new ValidationError('directory', `${plan.directory}: your edits and this version's overlap in ${conflicts.map((c) => c.file).join(', ')}; nothing was written (${CONFLICT_RULE})`);
+    }
+  }
+  const writes: Write[] = [];
+  for (const c of changes) {
+    if (c.change === 'unchanged' || keep.has(c.file)) continue;
+    writes.push({ file: c.file, content: c.change === 'delete' ? undefined : resolved.has(c.file) ? resolved.get(c.file) : c.content, change: c.change });
+  }
+  // The project's copies before anything is replaced; the record last: an interrupted run must not
+  // record what was never applied.
+  if (writes.some((w) => w.change === 'replace')) writes.unshift(...plan.backups.map(([file, content]) => ({ file, content, change: 'create' as Change })));
+  const rank = (w: Write) => (w.file === '.yo-rc.json' ? 2 : w.file === BASELINE_FILE ? 1 : 0);
+  return writes.sort((a, b) => rank(a) - rank(b));
+}
+
+const shown = (plan: Plan, file: string) => path.join(plan.directory, file);
+
+/**
+ * Writes (and deletes) all of `writes` in `target`, or, when one fails, none: what was created
+ * is removed, what was overwritten or deleted is put back, and a directory this made is removed.
+ */
+export function commit(target: string, writes: readonly Write[]): void {
+  const existed = existsSync(target);
+  const written: Written[] = [];
+  try {
+    for (const w of writes) write(target, w.file, w.content, written);
+  } catch (error) {
+    for (const w of written.reverse()) {
+      if (w.before === undefined) rmSync(w.full, { force: true });
+      else writeFileSync(w.full, w.before);
+    }
+    if (!existed) rmSync(target, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 type Written = { full: string; before?: Buffer };
 
-/** One file, written whole: to a temporary name beside it, then renamed over. */
-function write(target: string, file: string, content: string, written: Written[]): void {
+/** One file, written whole: to a temporary name beside it, then renamed over; or deleted (no content). */
+function write(target: string, file: string, content: string | undefined, written: Written[]): void {
   const full = path.join(target, file);
-  mkdirSync(path.dirname(full), { recursive: true });
-  const temporary = `${full}.distroless-python-${process.pid}.tmp`;
-  writeFileSync(temporary, content);
   const before = existsSync(full) ? readFileSync(full) : undefined;
-  renameSync(temporary, full);
+  if (content === undefined) {
+    rmSync(full, { force: true });
+  } else {
+    mkdirSync(path.dirname(full), { recursive: true });
+    const temporary = `${full}.distroless-python-${process.pid}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, full);
+  }
   written.push({ full, before });
 }

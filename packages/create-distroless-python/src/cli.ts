@@ -5,12 +5,13 @@
  * the schema (lib/commands, lib/questions). Yeoman's prompts (inquirer) are loaded only when a
  * question is asked; `--yes` loads nothing but the pipeline. build.mjs bundles this file.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgv, usage } from '../../../src/lib/commands.js';
 import { Cancelled, isInteractive, run as runPipeline, type Io } from '../../../src/lib/pipeline.js';
 import type { Preset } from '../../../src/lib/preset.js';
 import { ValidationError } from '../../../src/lib/questions.js';
+import { templatesVersion } from '../../../src/lib/templates.js';
 
 export interface RunOptions {
   /** The words after the program name (process.argv.slice(2)). */
@@ -20,11 +21,6 @@ export interface RunOptions {
   /** The program name --help shows (a team's own `create-acme-python-service`). */
   program?: string;
   cwd?: string;
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /** A terminal prompt through yeoman's adapter (inquirer), loaded on the first question. */
@@ -41,7 +37,8 @@ async function prompt(question: Record<string, unknown>): Promise<unknown> {
 
 /**
  * Runs the command as the bin does and returns its exit code: 0, 1 for a refusal (one line on
- * stderr, nothing written), 130 for a cancel. A team's own create package calls this with its preset.
+ * stderr, nothing written) or an upgrade that conflicted, failed or (--check) would change, 130
+ * for a cancel. A team's own create package calls this with its preset.
  */
 export async function run(options: RunOptions): Promise<number> {
   const program = options.program ?? 'create-distroless-python';
@@ -50,9 +47,9 @@ export async function run(options: RunOptions): Promise<number> {
     return code;
   };
   try {
-    const { given, flags } = parseArgv(options.argv);
+    const { given, flags, directories } = parseArgv(options.argv);
     if (flags.help) return void process.stdout.write(`${usage(program)}\n`), 0;
-    if (flags.version) return void process.stdout.write(`${version()}\n`), 0;
+    if (flags.version) return void process.stdout.write(`${templatesVersion()}\n`), 0;
     const preset = flags.preset ?? (options.preset instanceof URL ? options.preset.pathname : options.preset);
     const io: Io = {
       interactive: isInteractive(flags),
@@ -60,8 +57,7 @@ export async function run(options: RunOptions): Promise<number> {
       log: (line) => void process.stderr.write(`${line}\n`),
       out: (line) => void process.stdout.write(`${line}\n`),
     };
-    await runPipeline({ given, flags, cwd: options.cwd ?? process.cwd(), preset }, io);
-    return 0;
+    return await runPipeline({ given, flags, cwd: options.cwd ?? process.cwd(), preset, directories }, io);
   } catch (error) {
     if (error instanceof Cancelled) return fail('cancelled', 130);
     if (error instanceof ValidationError) return fail(error.message);
