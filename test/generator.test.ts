@@ -269,6 +269,31 @@ describe('re-running over an existing project', () => {
   });
 });
 
+describe('yo distroless-python --upgrade', () => {
+  it('upgrades every directory given, with a new answer, keeping the owners\' edits; a directory it did not make fails alone', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dp-yo-upgrade-'));
+    for (const name of ['a', 'b']) {
+      await run().cd(cwd).withOptions({ yes: true, directory: name } as GeneratorOptions);
+      const file = path.join(cwd, name, 'Makefile');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\nmine: ## the owner's\n\t@true\n`);
+    }
+    mkdirSync(path.join(cwd, 'c'));
+    const exitCode = process.exitCode;
+    try {
+      await run().cd(cwd).withArguments(['a', 'b', 'c']).withOptions({ upgrade: true, python: '3.12', force: false } as GeneratorOptions);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = exitCode;
+    }
+    for (const name of ['a', 'b']) {
+      expect(readFileSync(path.join(cwd, name, 'Makefile'), 'utf8')).toContain("mine: ## the owner's");
+      expect(readFileSync(path.join(cwd, name, 'Dockerfile'), 'utf8')).toContain('Python 3.12');
+      expect(JSON.parse(readFileSync(path.join(cwd, name, '.yo-rc.json'), 'utf8'))['generator-distroless-python'].python).toBe('3.12');
+    }
+    expect(snapshot(path.join(cwd, 'c'))).toEqual({});
+  });
+});
+
 describe('yo --help', () => {
   it.each([
     ['generators/app/index.js', 'distroless-python:app', 'yo distroless-python'],

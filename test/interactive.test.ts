@@ -120,6 +120,29 @@ describe.skipIf(!hasTmux)('in a terminal', () => {
     expect(readFileSync(path.join(cwd, 'app/requirements.txt'), 'utf8')).toMatch(/\nrequests\n$/);
   });
 
+  // A re-run of a generated project with an overlapping edit: a cancel at any of its prompts,
+  // the overlap's included, leaves every file byte for byte as it was.
+  it.each(['Python version', 'Dependencies', 'Entrypoint', 'Port', 'overlap', 'overlap: x'])('a re-run cancelled at "%s" leaves the project byte-identical', async (at) => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'dp-tty-'));
+    expect(spawnSync(process.execPath, [BIN, 'app', '--yes'], { cwd }).status).toBe(0);
+    const makefile = path.join(cwd, 'app/Makefile');
+    writeFileSync(makefile, readFileSync(makefile, 'utf8').replace(/^DEBUG_IMAGE .*$/m, 'DEBUG_IMAGE ?= mine'));
+    const before = snapshot(cwd);
+    const t = start(path.join(cwd, 'app'), ['--no-nonroot']);
+    for (const p of ['Python version', 'Dependencies', 'Entrypoint', 'Port', 'overlap']) {
+      await waitFor(t, p === 'overlap' ? "Makefile: your edits and this version's overlap. Write?" : `? ${p}`);
+      if (p === at) break;
+      if (at === 'overlap: x' && p === 'overlap') break;
+      keys(t, 'Enter');
+    }
+    if (at === 'overlap: x') keys(t, 'x', 'Enter');
+    else keys(t, 'C-c');
+    const s = await waitFor(t, /EXIT=\d+/);
+    expect(s).toContain('error: cancelled');
+    expect(s).toContain('EXIT=130');
+    expect(snapshot(cwd)).toEqual(before);
+  });
+
   it.each(['Project directory', 'Python version', 'Dependencies', 'Run as the nonroot user', 'Entrypoint', 'Port'])(
     'Ctrl-C at "%s" exits 130 and leaves nothing behind',
     async (prompt) => {

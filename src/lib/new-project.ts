@@ -98,7 +98,9 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
   for (const [file, content] of presetFiles(preset, v)) files.set(file, content);
   const version = templatesVersion();
   const notes: string[] = [];
-  const planned: PlannedFile[] = generated ? merged(target, stored, files, version, notes) : [...files].map(([file, content]) => ({ file, content }));
+  // New requirements are a change to the ones the project has now: that is their base, not the recorded ones.
+  const base = stored.baseline && onDisk && rendered === done ? new Map([...stored.baseline, ['requirements.txt', renderProject({ ...done, deps: onDisk }, site).get('requirements.txt')!]]) : stored.baseline;
+  const planned: PlannedFile[] = generated ? merged(target, { ...stored, baseline: base }, files, version, notes) : [...files].map(([file, content]) => ({ file, content }));
   planned.push({ file: BASELINE_FILE, content: baselineFile(version, files), ...(generated ? { kind: 'update' as const } : {}) });
   const { directory: _directory, ...record } = rendered;
   const relative = path.relative(input.cwd, target);

@@ -36,7 +36,7 @@ export async function upgrade(input: RunInput, io: Io): Promise<number> {
   for (const r of rows) io.log(`${r.directory.padEnd(width)}${r.status.padEnd(15)}${r.detail}`);
   const count = (s: Status) => rows.filter((r) => r.status === s).length;
   io.log('');
-  io.log(WORST.filter((s) => count(s)).map((s) => `${count(s)} ${s}`).join(', ') + (input.flags['dry-run'] || input.flags.check ? '; nothing was written' : ''));
+  io.log(WORST.filter((s) => count(s)).map((s) => `${s} ${count(s)}`).join(', ') + (input.flags['dry-run'] || input.flags.check ? '; nothing was written' : ''));
   const failing = rows.some((r) => r.status === 'conflicts' || r.status === 'failed' || (input.flags.check && r.status === 'would upgrade'));
   return failing ? 1 : 0;
 }
@@ -55,7 +55,7 @@ async function one(directory: string, input: RunInput, io: Io): Promise<Row> {
     const summary = describe(changes.filter((c) => !RECORD_FILES.has(c.file)));
     if (!substantive.length) return row('up to date', '');
     if (input.flags['dry-run']) {
-      for (const c of changes) io.out(patch(plan.target, input.cwd, c.file, c.change === 'delete' ? undefined : c.content).trimEnd());
+      for (const c of changes) io.out(patch(plan.target, input.cwd, c.file, c.change === 'delete' ? undefined : c.content).replace(/\n$/, ''));
     }
     if (conflicts.length && !input.flags['conflict-markers'] && !input.flags.force) {
       return row('conflicts', `${conflicts.map((c) => c.file).join(', ')}: your edits and this version's overlap; nothing was written (${CONFLICT_RULE})`);
@@ -83,6 +83,6 @@ function patch(target: string, cwd: string, file: string, next: string | undefin
   const before = existsSync(full) ? readFileSync(full, 'utf8') : undefined;
   const shown = path.relative(cwd, full).split(path.sep).join('/');
   const text = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${shown}`, next === undefined ? '/dev/null' : `b/${shown}`, before ?? '', next ?? '', undefined, undefined, { context: 3 });
-  // jsdiff starts with an Index/=== header that git does not write.
-  return text.replace(/^Index: .*\n=+\n/, `diff --git a/${shown} b/${shown}\n`);
+  // jsdiff starts with a line of = where git names the file.
+  return text.replace(/^(Index: .*\n)?=+\n/, `diff --git a/${shown} b/${shown}\n`);
 }
