@@ -205,6 +205,23 @@ describe('--upgrade to a newer version', () => {
     expect(existsSync(path.join(dir, 'README.md'))).toBe(false);
   });
 
+  it.each([[[]], [['--entrypoint', 'api', '--force']]])('a write that fails part-way puts back every file it wrote and removes the folders it made: %j', (flags) => {
+    const dir = generated();
+    ownerEdits(dir);
+    const before = snapshot(dir);
+    // The baseline, written after every project file, fails as a full disk would make it.
+    const failing = `data:text/javascript,${encodeURIComponent(`
+      import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module';
+      const rename = fs.renameSync;
+      fs.renameSync = (from, to) => { if (String(to).endsWith('${BASELINE_FILE}')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); return rename(from, to); };
+      syncBuiltinESMExports();`)}`;
+    const r = spawnSync(process.execPath, ['--import', failing, NEXT_BIN, '--upgrade', ...flags], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr, r.stderr).toMatch(/^\.\s+failed\s+ENOSPC: no space left on device$/m);
+    expect(snapshot(dir)).toEqual(before);
+    expect(existsSync(path.join(dir, 'src/api'))).toBe(false);
+  });
+
   it('works from the project alone: no network, no older version installed, no git history (a copy without .git)', () => {
     const dir = generated();
     ownerEdits(dir);

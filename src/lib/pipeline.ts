@@ -260,7 +260,8 @@ export function commit(target: string, writes: readonly Write[]): void {
     for (const w of writes) write(target, w.file, w.content, written);
   } catch (error) {
     for (const w of written.reverse()) {
-      if (w.before === undefined) rmSync(w.full, { force: true });
+      if (w.made) rmSync(w.full, { recursive: true, force: true });
+      else if (w.before === undefined) rmSync(w.full, { force: true });
       else writeFileSync(w.full, w.before);
     }
     if (!existed) rmSync(target, { recursive: true, force: true });
@@ -268,7 +269,8 @@ export function commit(target: string, writes: readonly Write[]): void {
   }
 }
 
-type Written = { full: string; before?: Buffer };
+/** A file written (with what it held before, if anything), or a directory made for one. */
+type Written = { full: string; before?: Buffer; made?: boolean };
 
 /** One file, written whole: to a temporary name beside it, then renamed over; or deleted (no content). */
 function write(target: string, file: string, content: string | undefined, written: Written[]): void {
@@ -277,10 +279,16 @@ function write(target: string, file: string, content: string | undefined, writte
   if (content === undefined) {
     rmSync(full, { force: true });
   } else {
-    mkdirSync(path.dirname(full), { recursive: true });
+    const made = mkdirSync(path.dirname(full), { recursive: true });
+    if (made) written.push({ full: made, made: true });
     const temporary = `${full}.distroless-python-${process.pid}.tmp`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, full);
+    try {
+      writeFileSync(temporary, content);
+      renameSync(temporary, full);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   }
   written.push({ full, before });
 }
