@@ -5,7 +5,7 @@
  * with new answers. Owners' edits must survive; overlaps are reported with nothing written.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,15 @@ describe('--upgrade to a newer version', () => {
     expect(r.stderr, r.stderr).toMatch(/^\.\s+failed\s+ENOSPC: no space left on device$/m);
     expect(snapshot(dir)).toEqual(before);
     expect(existsSync(path.join(dir, 'src/api'))).toBe(false);
+  });
+
+  it('keeps each file\'s mode: an executable the owner made stays executable', () => {
+    const dir = generated();
+    ownerEdits(dir);
+    chmodSync(path.join(dir, 'src/app.py'), 0o755);
+    expect(bin(['--upgrade'], dir, 'next').status).toBe(0);
+    expect(read(dir, 'src/app.py')).toContain(NEW_LINES[4]);
+    expect(statSync(path.join(dir, 'src/app.py')).mode & 0o777).toBe(0o755);
   });
 
   it('works from the project alone: no network, no older version installed, no git history (a copy without .git)', () => {

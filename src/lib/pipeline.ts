@@ -6,7 +6,7 @@
  *   create bin (packages/create-distroless-python) ─┐
  *   yo distroless-python[:docker] (src/generators) ─┴─> run(): resolve → plan → apply
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { NOT_WITH_EXISTING, type Flags, type Mode } from './commands.js';
 import { ValidationError, type Answers } from './questions.js';
@@ -283,7 +283,9 @@ function write(target: string, file: string, content: string | undefined, writte
     if (made) written.push({ full: made, made: true });
     const temporary = `${full}.distroless-python-${process.pid}.tmp`;
     try {
+      // The file's mode stays the owner's (an executable script stays executable).
       writeFileSync(temporary, content);
+      if (before !== undefined) chmodSync(temporary, statSync(full).mode & 0o7777);
       renameSync(temporary, full);
     } catch (error) {
       rmSync(temporary, { force: true });
