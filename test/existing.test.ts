@@ -3,7 +3,7 @@
  * what is detected in six realistic fixtures, what is written, and that every file of the
  * user's is byte-identical afterwards.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
@@ -97,6 +97,16 @@ describe('an existing project', () => {
     // The runtime check is inline: nothing but the four files is added.
     expect(after.Dockerfile).toMatch(/^RUN \["\/usr\/bin\/python3", "-c", "import ctypes\\n/m);
     expect(after['DISTROLESS.md']).toContain(found[0].replace('found: ', '- '));
+  });
+
+  it.each(['makefile', 'GNUmakefile'])('a project whose make file is %s keeps it, and gets no Makefile that make would never read', (name) => {
+    const { dir } = copy('hashed-requirements');
+    writeFileSync(path.join(dir, name), 'test:\n\tpytest\n');
+    const r = runBin(['--existing', dir, '--yes'], path.dirname(dir));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: ${name}: yours is kept.`);
+    expect(existsSync(path.join(dir, 'Makefile'))).toBe(false);
+    expect(readFileSync(path.join(dir, name), 'utf8')).toBe('test:\n\tpytest\n');
   });
 
   it('old-dockerfile: Python and entrypoint from its Dockerfile; kept without --force, saved as .bak with it; its Makefile never touched', () => {

@@ -76,7 +76,8 @@ export interface Detection {
   /** The old Dockerfile that was read (Dockerfile, docker/Dockerfile, or a kept Dockerfile.bak), with its text. */
   oldDockerfile?: { file: string; text: string };
   /** Targets of the project's own Makefile, when it has one. */
-  makefileTargets?: string[];
+  /** The project's own make file (Makefile, makefile or GNUmakefile: what make reads) and its targets. */
+  makefile?: { name: string; targets: string[] };
 }
 
 const read = (dir: string, file: string): string | undefined => {
@@ -652,7 +653,9 @@ export function detect(dir: string): Detection {
     (project?.project
       ? { kind: 'pyproject', dependencies: project.project.dependencies ?? [], project: project['build-system'] !== undefined, names: pyprojectNames(project.project.dependencies ?? []) }
       : { kind: 'none' });
-  const makefile = read(dir, 'Makefile');
+  // GNU make reads the first of these it finds: a project's makefile hides a Makefile beside it.
+  const makefileName = ['GNUmakefile', 'makefile', 'Makefile'].find((f) => read(dir, f) !== undefined && !(f === 'Makefile' && isGenerated(dir, f)));
+  const makefile = makefileName === undefined ? undefined : read(dir, makefileName);
   const compose = parentCompose(dir);
   const unread = other.refused ?? refusals[0] ?? (install.kind === 'none' ? unreadDependencies(dir, project) : undefined);
   const used = dependencySource(install);
@@ -672,6 +675,6 @@ export function detect(dir: string): Detection {
     writable: detectWritable(dir),
     dockerfile: read(dir, 'Dockerfile') !== undefined && !isGenerated(dir, 'Dockerfile'),
     oldDockerfile: oldDockerfiles(dir).flatMap((file) => (read(dir, file) === undefined ? [] : [{ file, text: read(dir, file)! }]))[0],
-    makefileTargets: makefile === undefined || isGenerated(dir, 'Makefile') ? undefined : [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]),
+    makefile: makefile === undefined ? undefined : { name: makefileName!, targets: [...makefile.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((m) => m[1]) },
   };
 }

@@ -370,9 +370,10 @@ class ExistingProject {
     } else {
       files.set('.dockerignore', merged);
     }
-    if (this.#detection.makefileTargets) {
-      const clash = [...files.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => this.#detection.makefileTargets!.includes(t));
-      kept.push(`Makefile: yours is kept${clash.length ? `; its targets ${clash.join(', ')} clash with distroless-python's` : ''}. The docker commands in DISTROLESS.md do what make build and make run would.`);
+    const makefile = this.#detection.makefile;
+    if (makefile) {
+      const clash = [...files.get('Makefile')!.matchAll(/^([a-z]+):.*## /gm)].map((m) => m[1]).filter((t) => makefile.targets.includes(t));
+      kept.push(`${makefile.name}: yours is kept${clash.length ? `; its targets ${clash.join(', ')} clash with distroless-python's` : ''}. The docker commands in DISTROLESS.md do what make build and make run would.`);
       files.delete('Makefile');
     }
     if (this.#detection.dockerfile) {
@@ -385,7 +386,7 @@ class ExistingProject {
     }
     for (const [file, content] of presetFiles(this.#preset, view(this.answers, existing, this.#site))) if (!existsSync(path.join(target, file))) files.set(file, content);
     files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(), ...this.#startNotes()], kept, old }, this.#site));
-    for (const line of kept.filter((l) => l.startsWith('Makefile'))) this.io.log(`note: ${line}`);
+    for (const line of kept.filter((l) => /^(GNUm|m|M)akefile:/.test(l))) this.io.log(`note: ${line}`);
     return { files, kept };
   }
 }
