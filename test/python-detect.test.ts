@@ -34,6 +34,9 @@ describe('the Python a project asks for', () => {
     [{ 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.11,<3.13"\n' }, '3.12', 'pyproject.toml requires-python >=3.11,<3.13'],
     [{ 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.11"\n' }, '3.13', 'pyproject.toml [tool.poetry.dependencies] python ^3.11'],
     [{ 'pyproject.toml': '[tool.poetry.dependencies]\npython = "~3.12"\n' }, '3.12', 'pyproject.toml [tool.poetry.dependencies] python ~3.12'],
+    // A patch release named exactly (teamhide/fastapi-boilerplate): that minor, not the default.
+    [{ 'pyproject.toml': '[tool.poetry.dependencies]\npython = "3.11.7"\n' }, '3.11', 'pyproject.toml [tool.poetry.dependencies] python 3.11.7'],
+    [{ 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.12.4,<3.13"\n' }, '3.12', 'pyproject.toml requires-python >=3.12.4,<3.13'],
   ])('%j: Python %s, from %s', (files, value, from) => {
     const found = python(files);
     expect(found.value).toBe(value);

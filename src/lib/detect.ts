@@ -442,9 +442,10 @@ function resolvePython(source: PythonSource): { value: string; warning?: string 
   if (source.kind === 'range') {
     // The default if it satisfies the range, else the newest offered version that does.
     const candidates = [DEFAULT_PYTHON, ...[...OFFERED_VERSIONS].reverse()];
+    // Any patch release of it: Poetry's `python = "3.11.7"` is ==3.11.7, a 3.11.
     const version = candidates.find((v) => {
       try {
-        return satisfies(`${v}.0`, source.text) || satisfies(`${v}.99`, source.text);
+        return Array.from({ length: 100 }, (_, patch) => `${v}.${patch}`).some((full) => satisfies(full, source.text));
       } catch {
         return false;
       }
