@@ -293,6 +293,9 @@ describe.each(TARGETS.flatMap((target) => SERVER_SHAPES.map((shape) => ({ target
       `docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges --publish ${port}:${port} my-app`,
     );
     expect(execFileSync('make', ['-n', 'run', 'PORT=9999'], { cwd: dir, encoding: 'utf8' })).toContain(`--publish 9999:${port} my-app`);
+    // make help says the port it serves on, not the variable's name.
+    expect(execFileSync('make', ['--no-print-directory', 'help'], { cwd: dir, encoding: 'utf8' })).toContain(`make run       Run the image, serving on http://localhost:${port}\n`);
+    expect(execFileSync('make', ['--no-print-directory', 'help', 'PORT=9999'], { cwd: dir, encoding: 'utf8' })).toContain('serving on http://localhost:9999\n');
   });
 
   it('docker/slim.Dockerfile runs the same command on the -slim image', () => {
