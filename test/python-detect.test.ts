@@ -3,7 +3,7 @@
  * each shown with its source, pins before the old image before ranges; a version that is not
  * offered becomes the nearest newer offered one with a loud line; never a silent default.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,5 +111,13 @@ describe('real projects', () => {
     expect(r.stderr).toContain('warning: Dockerfile FROM python:3.7-alpine asks for Python 3.7, which is not offered: using 3.10, the nearest newer one offered.');
     const given = runBin(['--existing', dir, '--yes', '--dry-run', '--python', '3.13'], path.dirname(dir));
     expect(given.stderr).not.toContain('which is not offered');
+  });
+
+  it('DISTROLESS.md says a found Python was not used when another was chosen (datademofun/heroku-basic-flask\'s runtime.txt)', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-python-')), 'recipe-app-api');
+    cpSync(real('recipe-app-api'), dir, { recursive: true });
+    expect(runBin(['--existing', dir, '--yes', '--python', '3.13', '--force'], path.dirname(dir)).status).toBe(0);
+    const md = readFileSync(path.join(dir, 'DISTROLESS.md'), 'utf8');
+    expect(md).toContain('Python 3.10: from Dockerfile FROM python:3.7-alpine; not used: 3.13 was chosen');
   });
 });

@@ -132,7 +132,8 @@ class ExistingProject {
     if (d.install.kind === 'lock' && d.install.tool !== 'pipenv' && byVersion(answers.python!, '3.11') < 0) {
       throw new ValidationError('--python', `${d.install.lock} is read in the build stage with tomllib, which Python ${answers.python} lacks: give --python 3.11 or later`);
     }
-    if (d.python?.warning && this.#given.python === undefined) this.io.log(`warning: ${d.python.warning}`);
+    // Said only when the Python it warns about is the one chosen (no flag, no other answer at the prompt).
+    if (d.python?.warning && answers.python === d.python.value) this.io.log(`warning: ${d.python.warning}`);
     if (!d.python && this.#given.python === undefined) {
       this.io.log(
         `warning: no Python version found (.python-version, runtime.txt, .tool-versions, Pipfile, the Dockerfile's image, requires-python, Poetry's python): using ${answers.python}; give --python to choose`,
@@ -293,7 +294,7 @@ class ExistingProject {
   }
 
   /** What was detected, as shown to the user and recorded in DISTROLESS.md. */
-  #found(): string[] {
+  #found(chosenAnswers?: Answers): string[] {
     const d = this.#detection;
     const lines: string[] = [];
     const install = d.install;
@@ -324,9 +325,11 @@ class ExistingProject {
         `writes beside its code: ${d.writable.map((w) => `${w.what} (${w.from})`).join(', ')}; the image's code is read-only, so it gets ${DATA_DIR}, a volume the app user owns: point those paths there`,
       );
     }
-    if (d.python) lines.push(`Python ${d.python.value}: from ${d.python.from}`);
-    if (d.entrypoint) lines.push(`entrypoint ${d.entrypoint.value}: from ${d.entrypoint.from}`);
-    if (d.port) lines.push(`port ${d.port.value}: from ${d.port.from}`);
+    // Once answered (DISTROLESS.md), a finding that was not taken says what was.
+    const chosen = (value: unknown, found: unknown) => (chosenAnswers && value !== undefined && value !== found ? `; not used: ${String(value)} was chosen` : '');
+    if (d.python) lines.push(`Python ${d.python.value}: from ${d.python.from}${chosen(chosenAnswers?.python, d.python.value)}`);
+    if (d.entrypoint) lines.push(`entrypoint ${d.entrypoint.value}: from ${d.entrypoint.from}${chosen(chosenAnswers?.entrypoint, d.entrypoint.value)}`);
+    if (d.port) lines.push(`port ${d.port.value}: from ${d.port.from}${chosen(chosenAnswers?.port, d.port.value)}`);
     return lines;
   }
 
@@ -385,7 +388,7 @@ class ExistingProject {
       );
     }
     for (const [file, content] of presetFiles(this.#preset, view(this.answers, existing, this.#site))) if (!existsSync(path.join(target, file))) files.set(file, content);
-    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(), ...this.#startNotes()], kept, old }, this.#site));
+    files.set('DISTROLESS.md', renderDistrolessMd(this.answers, existing, { detected: [...this.#found(this.answers), ...this.#startNotes()], kept, old }, this.#site));
     for (const line of kept.filter((l) => /^(GNUm|m|M)akefile:/.test(l))) this.io.log(`note: ${line}`);
     return { files, kept };
   }
