@@ -257,6 +257,8 @@ describe('real projects, converted', () => {
     expect(r.stderr).toContain(
       'warning: the old start command also ran python manage.py wait_for_db && python manage.py migrate: that no longer happens at start; run it as its own command, e.g. docker run --rm --entrypoint /opt/venv/bin/python IMAGE manage.py migrate\n',
     );
+    // Its compose command is Django's development server (so was django-on-docker's): said, with what to use.
+    expect(r.stderr).toContain("warning: manage.py runserver is Django's development server, which Django says not to use in production: serve the project's WSGI app with a server instead, e.g. --entrypoint 'gunicorn <project>.wsgi:application' with gunicorn among the dependencies\n");
   });
 
   it('an app module the project does not have is warned about', () => {

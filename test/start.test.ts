@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { joinCommand, splitCommand } from '../lib/command.js';
-import { ValidationError, checkCombination, commandWarning, parseEntrypoint, parseGiven, parsePort, proposedPort } from '../lib/questions.js';
+import { ValidationError, checkCombination, commandWarning, developmentWarning, parseEntrypoint, parseGiven, parsePort, proposedPort } from '../lib/questions.js';
 import { SERVERS } from '../lib/servers.js';
 import { boundWords, parseCommand } from '../lib/start.js';
 
@@ -203,5 +203,18 @@ describe('what a new user tried', () => {
 
   it('a worker is given no port', () => {
     expect(refusal(() => parseGiven({ entrypoint: 'celery -A proj worker', port: '8000' }))).toBe("--port: celery is a worker and listens on no port: give '-' (or no --port)");
+  });
+});
+
+describe('a development server as the command', () => {
+  it.each([
+    ['python manage.py runserver 0.0.0.0:8000', true],
+    ['python app/manage.py runserver', true],
+    ['django-admin runserver 0.0.0.0:8000', true],
+    ['python manage.py migrate', false],
+    ['gunicorn mysite.wsgi:application', false],
+    ['python runserver.py', false],
+  ])('%s: warned %s', (command, warned) => {
+    expect(developmentWarning(command) !== undefined).toBe(warned);
   });
 });

@@ -18,7 +18,7 @@ import { questionsFor } from './commands.js';
 import { presetOf, type Io, type Plan, type PlannedFile, type RunInput } from './pipeline.js';
 import type { Preset } from './preset.js';
 import { askFor, fixedBy, presetFiles, siteOf, type Ask } from './resolve.js';
-import { ValidationError, checkCombination, classifyEntrypoint, commandWarning, parseGiven, proposedPort, pythonWarning, type Answers, type Question } from './questions.js';
+import { ValidationError, checkCombination, classifyEntrypoint, commandWarning, developmentWarning, parseGiven, proposedPort, pythonWarning, type Answers, type Question } from './questions.js';
 import { DATA_DIR, VERSION_ARG, VERSION_DEFAULT, buildContextOf, projectName, renderDistrolessMd, renderExisting, runArgsOf, view, type Site } from './render.js';
 
 /** The questions that apply to an existing project (its dependencies are its own). */
@@ -145,6 +145,8 @@ class ExistingProject {
     if (missing) this.io.log(`warning: ${missing}`);
     const app = this.#appWarning(answers.entrypoint!);
     if (app) this.io.log(`warning: ${app}`);
+    const development = developmentWarning(answers.entrypoint!);
+    if (development) this.io.log(`warning: ${development}`);
     this.answers = answers as Answers;
     const old = this.#old();
     const cannot = foundAtRunTime([...dependencySpecs(d.install), ...(old?.packages ?? [])]);

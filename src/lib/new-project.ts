@@ -11,7 +11,7 @@ import { mergeProject } from './merge.js';
 import { BASELINE_FILE, baselineFile, hasRecord, readRecord } from './record.js';
 import { templatesVersion } from './templates.js';
 import { askFor, fixedBy, presetFiles, siteOf } from './resolve.js';
-import { QUESTIONS, ValidationError, checkCombination, commandWarning, parseDeps, parseGiven, pythonWarning, requirementName, type Answers, type Question } from './questions.js';
+import { QUESTIONS, ValidationError, checkCombination, commandWarning, developmentWarning, parseDeps, parseGiven, pythonWarning, requirementName, type Answers, type Question } from './questions.js';
 import { isFileSpec, type Preset } from './preset.js';
 
 /** Files that mark a folder as a Python project already: --existing is then what was meant. */
@@ -88,6 +88,8 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
   if (warning) io.log(`warning: ${warning}`);
   const missing = commandWarning(done.entrypoint, done.deps.map(requirementName));
   if (missing) io.log(`warning: ${missing}`);
+  const development = developmentWarning(done.entrypoint);
+  if (development) io.log(`warning: ${development}`);
 
   // Requirements kept as the project has them are the owner's edits: rendered as recorded, so
   // that the merge keeps requirements.txt as it is and the baseline stays what was generated.

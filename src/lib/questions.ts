@@ -225,6 +225,16 @@ export function commandWarning(entrypoint: string, distributions: readonly strin
   return `${what} comes from ${needed}, which is not a dependency: add it (e.g. --deps '${needed}'), or the build fails at the check stage`;
 }
 
+/** A warning for a development server as the image's command (Django's runserver), else undefined. */
+export function developmentWarning(entrypoint: string): string | undefined {
+  const entry = classifyEntrypoint(entrypoint);
+  if (entry.kind !== 'command') return undefined;
+  const { words, script, argsFrom } = entry.command;
+  const django = (script !== undefined && path.posix.basename(script) === 'manage.py') || words[0] === 'django-admin';
+  if (!django || words[argsFrom] !== 'runserver') return undefined;
+  return "manage.py runserver is Django's development server, which Django says not to use in production: serve the project's WSGI app with a server instead, e.g. --entrypoint 'gunicorn <project>.wsgi:application' with gunicorn among the dependencies";
+}
+
 /** A warning for a version past or within a year of its end of life, else undefined. */
 export function pythonWarning(version: string, today = new Date()): string | undefined {
   const { status, endOfLife } = supportStatus(version, today);
