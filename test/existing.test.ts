@@ -118,6 +118,11 @@ describe('an existing project', () => {
     expect(refused.stderr).toContain("note: Makefile: yours is kept; its targets run clash with distroless-python's.");
     expect(refused.stderr).toMatch(/error: directory: \S+ already has Dockerfile; nothing was written \(--force replaces Dockerfile, keeping Dockerfile.bak\)\n$/);
     expect(snapshot(dir)).toEqual(before);
+    // The dry run lists the replacement, and says the same command would refuse it.
+    const dry = runBin(['--existing', dir, '--yes', '--dry-run'], path.dirname(dir));
+    expect(dry.stdout).toMatch(/^would replace +\S+Dockerfile$/m);
+    expect(dry.stderr).toMatch(/note: without --dry-run this would write nothing: \S+ already has Dockerfile \(--force replaces Dockerfile, keeping Dockerfile\.bak\)\n/);
+    expect(runBin(['--existing', dir, '--yes', '--dry-run', '--force'], path.dirname(dir)).stderr).not.toContain('would write nothing');
 
     const forced = runBin(['--existing', dir, '--yes', '--force'], path.dirname(dir));
     expect(forced.status, forced.stderr).toBe(0);

@@ -177,6 +177,13 @@ export async function apply(plan: Plan, io: Io, flags: Flags): Promise<void> {
     for (const c of changes) io.out(`${verbs[c.change].padEnd(16)}${shown(c.file)}`);
     for (const line of plan.kept) io.out(`kept            ${line}`);
     for (const note of plan.notes ?? []) io.log(`note: ${note}`);
+    // What the same command would do without --dry-run, when it would not write at all.
+    const refused = changes.filter((c) => c.change === 'overwrite' || c.change === 'merge' || c.change === 'replace');
+    const conflicts = changes.filter((c) => c.change === 'conflict');
+    if (!flags.force && !(io.interactive && plan.askPerFile)) {
+      if (refused.length) io.log(`note: without --dry-run this would write nothing: ${plan.refusal(refused).replace("; nothing was written", "")}`);
+      else if (conflicts.length && !flags['conflict-markers']) io.log(`note: without --dry-run this would write nothing: your edits and this version's overlap in ${conflicts.map((c) => c.file).join(', ')} (${CONFLICT_RULE})`);
+    }
     io.log('Dry run: nothing was written.');
     return;
   }
