@@ -85,7 +85,7 @@ describe('dependency sources of an existing project', () => {
     const input = ['.', './', '-e .', '--editable=.', '-e file:.', '  .  # the app', ...kept].join('\n') + '\n';
     const out = spawnSync('sed', ['-E', sed![1]], { input, encoding: 'utf8' });
     expect(out.stdout).toBe(kept.join('\n') + '\n');
-    expect(r.dockerfile).toMatch(/COPY \. \/app\n# The project itself[^\n]*\nRUN cp -a \/app \/tmp\/project \\\n && python3 -m pip --python \/opt\/venv\/bin\/python install --no-cache-dir --no-deps \/tmp\/project/);
+    expect(r.dockerfile).toMatch(/COPY \. \/app\n# The project itself[^\n]*\nRUN cp -a \/app \/tmp\/project \\\n && python3 -m pip --python \/opt\/venv\/bin\/python install --no-cache-dir --no-compile --no-deps \/tmp\/project/);
   });
 
   it('a [build-system] beside requirements.txt is installed too', () => {
@@ -102,7 +102,7 @@ describe('dependency sources of an existing project', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`found: version: from git (${mechanism}, `);
     expect(r.dockerfile).toContain(`# ${mechanism} takes the version from git, which is not in the build context: give it with\n#   docker build --build-arg PROJECT_VERSION=1.2.3 .\nARG PROJECT_VERSION=0.0.0\n`);
-    expect(r.dockerfile).toContain(' && SETUPTOOLS_SCM_PRETEND_VERSION="$PROJECT_VERSION" PDM_BUILD_SCM_VERSION="$PROJECT_VERSION" python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --no-deps /tmp/project');
+    expect(r.dockerfile).toContain(' && SETUPTOOLS_SCM_PRETEND_VERSION="$PROJECT_VERSION" PDM_BUILD_SCM_VERSION="$PROJECT_VERSION" python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --no-compile --no-deps /tmp/project');
   });
 
   it('a static version gets no build argument', () => {
@@ -121,7 +121,7 @@ describe('dependency sources of an existing project', () => {
     const r = convert(files);
     expect(r.status, r.stderr).toBe(0);
     for (const file of copied) expect(r.dockerfile).toContain(`COPY ${file} /tmp/lock/${file}\n`);
-    expect(r.dockerfile).toContain(`", "${tool}", "/tmp/lock", "/tmp/requirements.txt"]\nRUN python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --require-hashes --requirement /tmp/requirements.txt\n`);
+    expect(r.dockerfile).toContain(`", "${tool}", "/tmp/lock", "/tmp/requirements.txt"]\nRUN python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --no-compile --require-hashes --requirement /tmp/requirements.txt\n`);
     expect(r.dockerfile!.includes('RUN cp -a /app /tmp/project')).toBe(installed);
   });
 

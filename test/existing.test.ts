@@ -41,7 +41,7 @@ const CASES = [
     dockerfile: [
       'COPY requirements.txt /tmp/requirements/requirements.txt\n',
       'COPY requirements/base.txt /tmp/requirements/requirements/base.txt\n',
-      'install --no-cache-dir --requirement /tmp/requirements/requirements.txt\n',
+      'install --no-cache-dir --no-compile --requirement /tmp/requirements/requirements.txt\n',
       'ENTRYPOINT ["/opt/venv/bin/python", "/app/app.py"]',
     ],
   },
@@ -54,7 +54,7 @@ const CASES = [
     ],
     dockerfile: [
       'COPY pyproject.toml /tmp/pyproject/pyproject.toml\n',
-      'install --no-cache-dir --no-deps /tmp/project \\\n',
+      'install --no-cache-dir --no-compile --no-deps /tmp/project \\\n',
       'ENTRYPOINT ["/opt/venv/bin/python", "-c", "import sys; from tool.cli import main; sys.exit(main())"]',
     ],
   },
@@ -71,7 +71,7 @@ const CASES = [
       'COPY uv.lock /tmp/pyproject/uv.lock\n',
       'COPY --from=uv /uv /bin/uv\n',
       'uv export --frozen --no-dev --no-emit-project --project /tmp/pyproject --output-file /tmp/requirements.txt',
-      'install --no-cache-dir --require-hashes --requirement /tmp/requirements.txt\n',
+      'install --no-cache-dir --no-compile --require-hashes --requirement /tmp/requirements.txt\n',
     ],
   },
   {
@@ -95,7 +95,7 @@ describe('an existing project', () => {
     const froms = DockerfileParser.parse(after.Dockerfile).getFROMs().map((f) => f.getImageName());
     expect(froms).toEqual([...(fixture === 'uv-lock-project' ? ['${UV_IMAGE}'] : []), '${BUILDER_IMAGE}', '${RUNTIME_IMAGE}', '${RUNTIME_IMAGE}']);
     // The runtime check is inline: nothing but the four files is added.
-    expect(after.Dockerfile).toMatch(/^RUN \["\/usr\/bin\/python3", "-c", "import ctypes\\n/m);
+    expect(after.Dockerfile).toMatch(/^RUN \["\/usr\/bin\/python3", "-B", "-c", "import ctypes\\n/m);
     expect(after['DISTROLESS.md']).toContain(found[0].replace('found: ', '- '));
   });
 

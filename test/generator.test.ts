@@ -23,6 +23,7 @@ const OUTPUTS = [
   'docker/runtime_check.py',
   'docker/runtime_libs.py',
   'docker/slim.Dockerfile',
+  'docker/stdlib_bytecode.py',
   'requirements.txt',
   'src/app.py',
 ];
@@ -179,7 +180,7 @@ describe('each answer changes exactly the files it should', () => {
     expect(chainguard['docker/runtime_libs.py']).toBeUndefined();
     expect(JSON.parse(chainguard['.yo-rc.json'])['generator-distroless-python']).toMatchObject({ runtime: 'chainguard', python: '3.14' });
     expect(chainguard.Dockerfile).toContain('ARG BUILDER_IMAGE=cgr.dev/chainguard/python:latest-dev\n');
-    expect(chainguard.Dockerfile).toContain('RUN ["/usr/bin/python", "/tmp/runtime_check.py", "3.14", "/opt/venv"]');
+    expect(chainguard.Dockerfile).toContain('RUN ["/usr/bin/python", "-B", "/tmp/runtime_check.py", "3.14", "/opt/venv"]');
     const root = await generate({ runtime: 'chainguard', nonroot: false });
     // Chainguard's images default to nonroot, so root must be asked for, and lint is told why.
     expect(root.Dockerfile).toMatch(/^USER 0\n/m);

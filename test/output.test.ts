@@ -133,13 +133,16 @@ describe.each(matrix)('$label', ({ label, answers }) => {
     // The shared libraries the runtime lacks (runtime_libs.py) go in first, where the catalogue lists what it has.
     const libs = target.runtime.libraries ? [['/runtime-libs/', '/']] : [];
     expect(copies('check', 'build')).toEqual([...libs, ...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
-    expect(copies('', 'check')).toEqual([...copiedDirs.map((d) => [d, d]), ['/app', '/app']]);
+    // And the standard library's bytecode the check stage compiled (stdlib_bytecode.py), to its own paths.
+    expect(copies('', 'check')).toEqual([...copiedDirs.map((d) => [d, d]), ['/app', '/app'], ['/tmp/stdlib-bytecode/', '/']]);
     expect(copies('', 'build')).toEqual(libs);
     // The check runs with the runtime's interpreter, for this version and venv, before the app is added.
-    const run = byName.check.instructions.find((i) => i.getKeyword() === 'RUN')!;
-    const command = JSON.parse(run.getArgumentsContent()!);
-    expect(command.slice(1)).toEqual(['/tmp/runtime_check.py', target.version, target.venv]);
-    expect(command[0]).toBe({ debian: '/usr/bin/python3', chainguard: '/usr/bin/python', standalone: `${target.venv}/bin/python` }[target.strategy]);
+    // -B: it writes no bytecode into the check stage, whose standard library must stay as the image has it.
+    const [run, stdlib] = byName.check.instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => JSON.parse(i.getArgumentsContent()!) as string[]);
+    expect(run.slice(1)).toEqual(['-B', '/tmp/runtime_check.py', target.version, target.venv]);
+    expect(run[0]).toBe({ debian: '/usr/bin/python3', chainguard: '/usr/bin/python', standalone: `${target.venv}/bin/python` }[target.strategy]);
+    // Then, with the app in, the standard library's modules it loads at start are compiled.
+    expect(stdlib).toEqual([`${target.venv}/bin/python`, '-B', '/tmp/stdlib_bytecode.py', '/tmp/stdlib-bytecode', '/app']);
     // pip (or uv) runs in the build stage only.
     expect(byName[''].instructions.some((i) => i.getKeyword() === 'RUN')).toBe(false);
     expect(byName.build.instructions.filter((i) => i.getKeyword() === 'ARG').map(argsOf)).toEqual([
@@ -155,11 +158,18 @@ describe.each(matrix)('$label', ({ label, answers }) => {
     const requirementsAt = text.findIndex((t) => t.startsWith('COPY requirements.txt'));
     const installAt = text.findIndex((t) => t.includes('--requirement /tmp/requirements.txt'));
     const codeAt = text.findIndex((t) => /^COPY (src|main\.py) \/app\//.test(t));
-    const compileAt = text.findIndex((t) => t.includes('compileall'));
+    const compiles = text.filter((t) => t.includes('compileall'));
+    const venvCompileAt = text.findIndex((t) => t.includes('compileall') && t.endsWith(` ${target.venv}`));
+    const compileAt = text.findIndex((t) => t.includes('compileall') && / \/app( |$)/.test(t));
     expect(requirementsAt).toBeGreaterThan(-1);
     expect(requirementsAt).toBeLessThan(installAt);
-    expect(installAt).toBeLessThan(codeAt);
+    // The dependencies' bytecode in their own layer, before the code; then the code's. Both hash-checked.
+    expect(installAt).toBeLessThan(venvCompileAt);
+    expect(venvCompileAt).toBeLessThan(codeAt);
     expect(codeAt).toBeLessThan(compileAt);
+    for (const c of compiles) expect(c).toContain('--invalidation-mode checked-hash');
+    // pip compiles timestamped bytecode unless told not to (uv compiles none unless told to).
+    for (const t of text.filter((x) => /-m pip .*install/.test(x))) expect(t).toContain('--no-compile');
   });
 
   it('Dockerfile: USER, exec-form ENTRYPOINT, WORKDIR and env of the final stage', () => {
@@ -219,6 +229,9 @@ describe.each(matrix)('$label', ({ label, answers }) => {
     expect(readme).toContain(target.runtime.image);
     expect(readme).toContain(target.builder.image);
     for (const t of TARGETS) expect(readme).toContain(`| ${t.version} | ${t.family} | ${t.strategy} |`);
+    // The signal docker stop sends, as the Dockerfile sets it.
+    const stop = /^STOPSIGNAL (\S+)$/m.exec(files.get('Dockerfile')!)?.[1] ?? 'SIGTERM';
+    expect(readme).toMatch(new RegExp(`^\\| Stops on \\| ${stop}, which \`docker stop\` sends`, 'm'));
   });
 
   it('Makefile: every target listed by `make help` expands with `make -n`', () => {
@@ -274,8 +287,10 @@ describe.each(TARGETS.flatMap((target) => SERVER_SHAPES.map((shape) => ({ target
 
   it('Dockerfile: the check stage proves the console script is in the venv; the health check needs no shell', () => {
     const check = stages(dockerfile).find((s) => s.name === 'check')!;
-    const run = JSON.parse(check.instructions.find((i) => i.getKeyword() === 'RUN')!.getArgumentsContent()!) as string[];
-    expect(run.slice(2)).toEqual(shape.runs[0] === 'python' ? [target.version, target.venv] : [target.version, target.venv, `${target.venv}/bin/${shape.runs[0]}`]);
+    const [run, stdlib] = check.instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => JSON.parse(i.getArgumentsContent()!) as string[]);
+    expect(run.slice(3)).toEqual(shape.runs[0] === 'python' ? [target.version, target.venv] : [target.version, target.venv, `${target.venv}/bin/${shape.runs[0]}`]);
+    // The console script's own imports count among what the app loads at start.
+    expect(stdlib.slice(3)).toEqual(['/tmp/stdlib-bytecode', '/app', ...(shape.runs[0] === 'python' ? [] : [`${target.venv}/bin/${shape.runs[0]}`])]);
     const health = keyword('HEALTHCHECK')[0].getTextContent();
     expect(health).toContain(`CMD ["${target.venv}/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=2)"]`);
   });

@@ -83,6 +83,10 @@ export interface View {
   carried?: { env: string[]; packages: string[]; buildSteps: string[] };
   /** For an existing project: the runtime check as a JSON string for python -c (no file is added to it). */
   guardInline?: string;
+  /** Where the check stage writes the standard library's bytecode, and its arguments (OUT APP [FILE]). */
+  stdlibBytecode: string;
+  stdlibArgs: string;
+  stdlibInline?: string;
   /** An existing project: only Dockerfile, Makefile, .dockerignore and DISTROLESS.md are written. */
   existing?: { install: Install; codeRoot: string };
   /** The exec-form ENTRYPOINT, as a JSON array. */
@@ -134,6 +138,8 @@ export interface Site {
  * a runtime image with another Python version fails the check with a message, not a missing file.
  * Standalone runtimes have no Python but the one copied in.
  */
+/** The check stage's output of stdlib_bytecode.py: a tree of __pycache__ folders, copied to / in the final image. */
+const STDLIB_BYTECODE = '/tmp/stdlib-bytecode';
 const GUARD_PYTHON: Partial<Record<Target['strategy'], string>> = { debian: '/usr/bin/python3', chainguard: '/usr/bin/python' };
 
 export function projectName(directory: string): string {
@@ -224,7 +230,7 @@ export function view(answers: Answers, existing?: Existing, site?: Site): View {
   const installer =
     target.strategy === 'standalone'
       ? `UV_DEFAULT_INDEX="\${PIP_INDEX_URL:-https://pypi.org/simple}" uv pip install \${PIP_TRUSTED_HOST:+--allow-insecure-host "$PIP_TRUSTED_HOST"} --python ${venvPython}`
-      : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir`;
+      : `${PIP[target.strategy]} --python ${venvPython} install --no-cache-dir --no-compile`;
   const { tags, defaultUser } = target.runtime;
   const user = answers.nonroot ? target.nonrootUser : '0';
   const { directory: _directory, ...projectAnswers } = answers;
@@ -268,6 +274,9 @@ export function view(answers: Answers, existing?: Existing, site?: Site): View {
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readTemplate('lock_requirements.py'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, default: VERSION_DEFAULT, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readTemplate('runtime_check.py'))) : undefined,
+    stdlibBytecode: STDLIB_BYTECODE,
+    stdlibArgs: execJson([STDLIB_BYTECODE, appRoot, ...(program ? [program] : [])]).slice(1, -1),
+    stdlibInline: existing ? JSON.stringify(compact(readTemplate('stdlib_bytecode.py'))) : undefined,
     existing,
     entrypointJson: execJson(command),
     cmdJson: args?.length ? execJson(args) : undefined,
@@ -428,6 +437,7 @@ export function renderProject(answers: Answers, site?: Site): Map<string, string
   files.set('requirements.txt', render('requirements.txt.ejs', v));
   files.set('.hadolint.yaml', render('hadolint.yaml.ejs', v));
   files.set('docker/runtime_check.py', readTemplate('runtime_check.py'));
+  files.set('docker/stdlib_bytecode.py', readTemplate('stdlib_bytecode.py'));
   if (v.runtimeLibs) files.set('docker/runtime_libs.py', readTemplate('runtime_libs.py'));
   files.set('docker/count_packages.py', readTemplate('count_packages.py'));
   files.set('docker/slim.Dockerfile', render('slim.Dockerfile.ejs', v));
