@@ -49,8 +49,11 @@ export interface Target {
   family: string;
   version: string;
   strategy: Strategy;
-  /** The build stage's image, with its tag, and the interpreter it builds with. */
-  builder: { image: string; python: string };
+  /**
+   * The build stage's image, with its tag, and the interpreter it builds with; `user`: the user it
+   * runs as when not root, which the build stage leaves for root and returns to at its end.
+   */
+  builder: { image: string; python: string; user?: string };
   /** The runtime image without a tag, the tag for each variant, and the interpreter the app runs on. */
   runtime: {
     image: string;
@@ -147,7 +150,7 @@ export const FAMILIES: readonly Family[] = [
     targets: {
       '3.14': {
         strategy: 'chainguard',
-        builder: { image: 'cgr.dev/chainguard/python:latest-dev', python: '/usr/bin/python' },
+        builder: { image: 'cgr.dev/chainguard/python:latest-dev', python: '/usr/bin/python', user: NONROOT },
         runtime: {
           image: 'cgr.dev/chainguard/python',
           tags: { root: 'latest', nonroot: 'latest', debug: 'latest-dev', debugNonroot: 'latest-dev' },

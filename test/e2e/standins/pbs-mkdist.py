@@ -8,7 +8,9 @@ setuptools wheels) and the runtime's libc6 .deb (its libraries are the only
 ones the tree may take from the system). It writes <out>/python:
 
     bin/pythonX.Y, bin/python3 and bin/python -> pythonX.Y
-    lib/pythonX.Y/             the stdlib, lib-dynload, ensurepip/_bundled
+    lib/pythonX.Y/             the stdlib, lib-dynload, ensurepip/_bundled, and
+                               site-packages/ with pip (and setuptools up to 3.11) installed
+    bin/pip3                   runs that pip
     lib/libpythonX.Y.so.1.0    (+ libpythonX.Y.so)
     lib/<soname>               every shared library the interpreter, libpython
                                and lib-dynload need, except glibc's and
@@ -40,6 +42,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 
 MULTIARCH = "x86_64-linux-gnu"
 LIB_DIRS = (f"usr/lib/{MULTIARCH}", f"lib/{MULTIARCH}")
@@ -209,6 +212,17 @@ def main() -> int:
         raise SystemExit("ensurepip: no pip wheel among the packages")
     with open(ep_file, "w", encoding="utf-8") as fh:
         fh.write(ep)
+
+    # As upstream, the ensurepip wheels come installed too: pip (and setuptools up to 3.11) in the
+    # interpreter's own site-packages, with bin/pip3 (a wheel is a zip of its installed files).
+    site_packages = os.path.join(stdlib, "site-packages")
+    os.makedirs(site_packages, exist_ok=True)
+    for wheel in sorted(os.listdir(bundled)):
+        with zipfile.ZipFile(os.path.join(bundled, wheel)) as zf:
+            zf.extractall(site_packages)
+    with open(os.path.join(dest, "bin", "pip3"), "w", encoding="utf-8") as fh:
+        fh.write(f"#!/bin/sh\nexec \"$(dirname \"$0\")/{py}\" -m pip \"$@\"\n")
+    os.chmod(os.path.join(dest, "bin", "pip3"), 0o755)
 
     # _sysconfigdata: no WHEEL_PKG_DIR, and "/install" for "/usr", like PBS.
     sysconfigdata = [f for f in os.listdir(stdlib)
