@@ -101,6 +101,26 @@ describe.skipIf(!e2e.ok)('standalone CPython on cc-debian13', () => {
       expect(sh.code).not.toBe(0);
     });
 
+    it('has no installer and none of what PBS bundles unused: no pip, setuptools or wheel, no ensurepip, Tk, IDLE, test suites or headers', async () => {
+      // The stand-in PBS bundles pip (and setuptools for 3.11) installed, as upstream does, so this can fail.
+      const probe = String.raw`
+import os, re
+bad = re.compile(r'^(pip|setuptools|wheel)(-.*\.dist-info)?$|^(ensurepip|idlelib|tkinter|turtledemo|idle_test)$|^_tkinter\.|^(pip|idle|pydoc)[0-9.]*$')
+hits = []
+for top in ('/opt', '/usr', '/app'):
+    for root, dirs, files in os.walk(top):
+        hits += [os.path.join(root, n) for n in dirs + files if bad.match(n)]
+        if re.search(r'/lib/python3\.\d+$', root) and 'test' in dirs:
+            hits.append(os.path.join(root, 'test'))
+print('\n'.join(sorted(hits)))
+`;
+      const r = await docker(['run', '--rm', '--entrypoint', '/opt/venv/bin/python', images.buildkit, '-c', probe]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('');
+      const headers = await docker(['run', '--rm', '--entrypoint', '/opt/venv/bin/python', images.buildkit, '-c', "import glob; print(glob.glob('/opt/python/*/include'))"]);
+      expect(headers.stdout.trim()).toBe('[]');
+    });
+
     it('ships the bytecode of the stdlib, the venv and the app: running as root writes nothing there', async () => {
       const name = `dp-rt-diff-${Math.random().toString(36).slice(2, 8)}`;
       const run = await docker(['run', '--name', name, '--user', '0', images.buildkit]);

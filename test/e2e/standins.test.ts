@@ -576,6 +576,9 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
             'readlink bin/python',
             `test -f lib/python${minor}/os.py && test -d lib/python${minor}/lib-dynload && test -f lib/libpython${minor}.so.1.0 && test -f include/python${minor}/Python.h && echo layout-ok`,
             `ls lib/python${minor}/ensurepip/_bundled`,
+            // As upstream: pip (and setuptools up to 3.11) installed in the interpreter's own site-packages.
+            `ls lib/python${minor}/site-packages | grep -E '^(pip|setuptools)(-.*\\.dist-info)?$' | sed 's/^/installed /'`,
+            'test -x bin/pip3 && echo pip3-ok',
             `test ! -e lib/python${minor}/EXTERNALLY-MANAGED && echo no-marker`,
             `cat lib/python${minor}/_sysconfigdata__x86_64-linux-gnu.py | grep -c "'prefix': '/install'"`,
             `patchelf --print-rpath bin/python${minor}`,
@@ -590,6 +593,10 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
         expect(lines.slice(1, 4)).toEqual([`python${minor}`, `python${minor}`, 'layout-ok']);
         expect(lines.some((l) => /^pip-.*\.whl$/.test(l)), minor).toBe(true);
         expect(lines).toContain('no-marker');
+        expect(lines.filter((l) => /^installed pip-.*\.dist-info$/.test(l)), minor).toHaveLength(1);
+        expect(lines).toContain('installed pip');
+        expect(lines.includes('installed setuptools'), minor).toBe(minor === '3.11');
+        expect(lines).toContain('pip3-ok');
         expect(lines.slice(-4)).toEqual(['1', '$ORIGIN/../lib', '$ORIGIN/../..', '$ORIGIN']);
       }
     });
