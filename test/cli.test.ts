@@ -49,7 +49,7 @@ describe('create-distroless-python', () => {
     const expected = Object.fromEntries(renderProject({ directory: 'my-app', runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py' }));
     const { '.yo-rc.json': recorded, ...rest } = written;
     expect(rest).toEqual(expected);
-    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', version: VERSION });
+    expect(JSON.parse(recorded)['generator-distroless-python']).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', 'index-secret': false, version: VERSION });
   });
 
   it('takes every answer as a flag', () => {

@@ -56,7 +56,7 @@ describe('defaults (--yes)', () => {
     expect(files.Makefile).toMatch(/^IMAGE\s+\?= my-app$/m);
     expect(files['.dockerignore']).toMatch(/^!src$/m);
     expect(JSON.parse(files['.yo-rc.json'])).toEqual({
-      'generator-distroless-python': { runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', version: VERSION },
+      'generator-distroless-python': { runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', 'index-secret': false, version: VERSION },
     });
   });
 

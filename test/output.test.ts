@@ -339,3 +339,35 @@ describe('every distinct Python file rendered above', () => {
     expect({ status: r.status, failed }).toEqual({ status: 0, failed: [] });
   });
 });
+
+// --index-secret: the index URL, credentials and all, only ever as a BuildKit secret.
+describe.each(TARGETS.map((target) => ({ target, label: `${target.family} ${target.version}` })))('$label with --index-secret', ({ target }) => {
+  const answers: Answers = { directory: 'my-app', runtime: target.family, python: target.version, deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', 'index-secret': true };
+  const files = renderProject(answers);
+  const text = files.get('Dockerfile')!;
+  const dockerfile = DockerfileParser.parse(text);
+
+  it('no build argument carries the index URL; every step that installs reads the secret, and only those', () => {
+    expect(validate(text)).toEqual([]);
+    expect(text).not.toMatch(/^ARG PIP_INDEX_URL/m);
+    expect(text).not.toMatch(/^#\s*syntax\s*=/im);
+    const runs = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'RUN').map((i) => i.getTextContent());
+    const installs = runs.filter((r) => /-m pip .*install|uv pip install/.test(r));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const r of installs) expect(r).toMatch(/^RUN --mount=type=secret,id=pip_index_url export PIP_INDEX_URL="\$\(cat \/run\/secrets\/pip_index_url\)" \\\n &&/);
+    expect(runs.filter((r) => r.includes('--mount=')).length).toBe(installs.length);
+  });
+
+  it('make build passes the secret from INDEX_URL_FILE, with BuildKit', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dp-output-secret-'));
+    writeFileSync(path.join(dir, 'Makefile'), files.get('Makefile')!);
+    expect(execFileSync('make', ['-n', 'build'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('docker build --secret id=pip_index_url,src=.pip-index-url  -t my-app .');
+    expect(execFileSync('make', ['-n', 'build', 'INDEX_URL_FILE=/run/user/index'], { cwd: dir, encoding: 'utf8' })).toContain('--secret id=pip_index_url,src=/run/user/index ');
+    expect(execFileSync('make', ['-n', 'debug'], { cwd: dir, encoding: 'utf8' })).toContain('--secret id=pip_index_url,src=.pip-index-url');
+    expect(files.get('Makefile')).toMatch(/^export DOCKER_BUILDKIT := 1$/m);
+    // The file stays out of the build context.
+    expect(files.get('.dockerignore')!.split('\n')[1]).toBe('*');
+    expect(files.get('.dockerignore')).not.toMatch(/^!\.pip-index-url/m);
+    expect(files.get('README.md')).toContain('needs BuildKit');
+  });
+});

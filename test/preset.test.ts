@@ -95,7 +95,7 @@ describe('parsePreset', () => {
 
   it.each<[string, unknown, RegExp]>([
     ['unknown top-level key', { mirror: {} }, /: mirror: unknown key \(known: \$schema, name, defaults, answers, mirrors, pipIndexUrl, labels, files\)/],
-    ['unknown answer key', { answers: { pyhton: '3.12' } }, /: answers\.pyhton: unknown key \(known: runtime, python, deps, nonroot, entrypoint, port\)/],
+    ['unknown answer key', { answers: { pyhton: '3.12' } }, /: answers\.pyhton: unknown key \(known: runtime, python, deps, nonroot, entrypoint, port, index-secret\)/],
     ['directory as an answer', { defaults: { directory: 'x' } }, /: defaults\.directory: .*\(known: runtime, /],
     ['bad python in defaults', { defaults: { python: '3.9' } }, /: defaults\.python: '3\.9' is not offered/],
     ['python as a number', { defaults: { python: 3.12 } }, /: defaults\.python: expected a text value/],

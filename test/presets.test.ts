@@ -83,7 +83,7 @@ describe('a preset', () => {
     const r = runBin(['svc', '--yes', '--preset', preset, '--python', '3.13', '--entrypoint', 'src/app.py', '--deps', 'emoji'], cwd);
     expect(r.status, r.stderr).toBe(0);
     const recorded = JSON.parse(readFileSync(path.join(cwd, 'svc/.yo-rc.json'), 'utf8'))['generator-distroless-python'];
-    expect(recorded).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', preset: '../team/preset.json', version: expect.any(String) });
+    expect(recorded).toEqual({ runtime: 'distroless', python: '3.13', deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', 'index-secret': false, preset: '../team/preset.json', version: expect.any(String) });
     const defaults = runBin(['app', '--yes', '--preset', preset], cwd);
     expect(defaults.status, defaults.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(cwd, 'app/.yo-rc.json'), 'utf8'))['generator-distroless-python']).toMatchObject({ python: '3.12', deps: ['flask', 'gunicorn'], entrypoint: 'gunicorn app:app', port: 8000 });

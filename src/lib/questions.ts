@@ -27,6 +27,8 @@ export interface Answers {
   entrypoint: string;
   /** The port the app listens on, exposed and published; undefined for none. */
   port?: number;
+  /** Whether the index URL comes from a BuildKit secret (an index with credentials) instead of a build argument. */
+  'index-secret': boolean;
 }
 
 /** The answers a project records in `.yo-rc.json` (everything but where it lives). */
@@ -481,6 +483,16 @@ export const QUESTIONS: readonly Question[] = [
     parse: parsePort,
     format: (port) => (port === undefined ? '-' : String(port)),
   } satisfies Question<'port'>,
+  {
+    name: 'index-secret',
+    kind: 'option',
+    ask: false,
+    type: 'confirm',
+    message: 'Read the index URL, with its credentials, from a BuildKit secret?',
+    description: 'read PIP_INDEX_URL from the BuildKit secret pip_index_url, never a build argument (needs BuildKit)',
+    default: false,
+    parse: parseBoolean('--index-secret'),
+  } satisfies Question<'index-secret'>,
 ] as unknown as readonly Question[];
 
 export function question<K extends keyof Answers>(name: K): Question<K> {

@@ -83,6 +83,10 @@ export interface View {
   carried?: { env: string[]; packages: string[]; buildSteps: string[] };
   /** For an existing project: the runtime check as a JSON string for python -c (no file is added to it). */
   guardInline?: string;
+  /** The index URL from a BuildKit secret: what starts each RUN that installs (`RUN`, or `RUN --mount=...` that reads it). */
+  indexSecret: boolean;
+  indexRun: string;
+  indexSecretId: string;
   /** Where the check stage writes the standard library's bytecode, and its arguments (OUT APP [FILE]). */
   stdlibBytecode: string;
   stdlibArgs: string;
@@ -138,6 +142,8 @@ export interface Site {
  * a runtime image with another Python version fails the check with a message, not a missing file.
  * Standalone runtimes have no Python but the one copied in.
  */
+/** The BuildKit secret that holds the index URL with its credentials (--index-secret). */
+const INDEX_SECRET = 'pip_index_url';
 /** The check stage's output of stdlib_bytecode.py: a tree of __pycache__ folders, copied to / in the final image. */
 const STDLIB_BYTECODE = '/tmp/stdlib-bytecode';
 const GUARD_PYTHON: Partial<Record<Target['strategy'], string>> = { debian: '/usr/bin/python3', chainguard: '/usr/bin/python' };
@@ -274,6 +280,9 @@ export function view(answers: Answers, existing?: Existing, site?: Site): View {
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readTemplate('lock_requirements.py'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, default: VERSION_DEFAULT, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readTemplate('runtime_check.py'))) : undefined,
+    indexSecret: answers['index-secret'],
+    indexRun: answers['index-secret'] ? `RUN --mount=type=secret,id=${INDEX_SECRET} export PIP_INDEX_URL="$(cat /run/secrets/${INDEX_SECRET})" \\\n &&` : 'RUN',
+    indexSecretId: INDEX_SECRET,
     stdlibBytecode: STDLIB_BYTECODE,
     stdlibArgs: execJson([STDLIB_BYTECODE, appRoot, ...(program ? [program] : [])]).slice(1, -1),
     stdlibInline: existing ? JSON.stringify(compact(readTemplate('stdlib_bytecode.py'))) : undefined,
