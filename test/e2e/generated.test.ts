@@ -164,7 +164,7 @@ describe.skipIf(!e2e.ok)('rebuilds and the Makefile', () => {
       const rebuilt = await build(dir, second, true, builder);
       const log = rebuilt.stdout + rebuilt.stderr;
       // The pip step is served from the cache...
-      if (builder === 'buildkit') expect(log, log).toMatch(/#(\d+) \[build \d+\/\d+\] RUN python3 -m pip[^\n]*\n(#\1 sha256:\w+\n)?#\1 CACHED\n/);
+      if (builder === 'buildkit') expect(log, log).toMatch(/#(\d+) \[build +\d+\/\d+\] RUN python3 -m pip[^\n]*\n(#\1 sha256:\w+\n)?#\1 CACHED\n/);
       else expect(log).toMatch(/RUN python3 -m pip[^\n]*\n ---> Using cache/);
       // ...so the final image's layers of copied libraries and of the venv (the first two above the
       // base) are the very same, and the app layer differs.

@@ -64,6 +64,8 @@ describe.skipIf(!e2e.ok)('standalone CPython on cc-debian13', () => {
       const build = await docker(
         [
           'build',
+          // The check stage's output is read below; a cached step prints none.
+          '--no-cache',
           '--network',
           'host',
           ...standaloneBuildArgs(s!, nonroot ? s!.cc.nonroot : s!.cc.latest),
