@@ -251,6 +251,16 @@ describe.each(matrix)('$label', ({ label, answers }) => {
     expect(build.trim()).toBe('/usr/bin/docker build --build-arg X=1 -t other:1 .');
     const run = execFileSync('make', ['-n', 'run'], { cwd: dir, encoding: 'utf8' });
     expect(run.trim()).toBe('docker run --rm --read-only --cap-drop=ALL --security-opt=no-new-privileges my-app');
+    // Another platform, loaded and measured; several, with buildx, into an OCI archive or a registry.
+    const n = (...args: string[]) => execFileSync('make', ['-n', ...args], { cwd: dir, encoding: 'utf8' });
+    expect(n('build', 'PLATFORM=linux/arm64').trim()).toBe('docker build --platform linux/arm64  -t my-app .');
+    expect(n('build', 'PLATFORMS=linux/amd64,linux/arm64').trim()).toBe('docker buildx build --platform linux/amd64,linux/arm64 --output type=oci,dest=my-app.oci.tar  -t my-app .');
+    expect(n('build', 'PLATFORMS=linux/amd64,linux/arm64', 'OUTPUT=type=registry').trim()).toBe('docker buildx build --platform linux/amd64,linux/arm64 --output type=registry  -t my-app .');
+    expect(n('debug', 'PLATFORM=linux/arm64')).toContain('docker build --platform linux/arm64  --build-arg RUNTIME_IMAGE=');
+    expect(n('compare', 'PLATFORM=linux/arm64')).toContain('docker build --platform linux/arm64  --file docker/slim.Dockerfile -t my-app-slim .');
+    expect(n('clean')).toContain('my-app.oci.tar');
+    // The Dockerfile names no architecture: one file for every platform.
+    expect(files.get('Dockerfile')).not.toMatch(/x86_64|amd64|aarch64|arm64|--platform/);
   });
 });
 

@@ -39,7 +39,8 @@ describe('a uv workspace member', () => {
     expect(dockerfile).toContain('COPY pyproject.toml /tmp/workspace/pyproject.toml\nCOPY uv.lock /tmp/workspace/uv.lock\nCOPY backend/pyproject.toml /tmp/workspace/backend/pyproject.toml\n');
     expect(dockerfile).toContain('RUN uv export --frozen --no-dev --no-emit-workspace --package app --project /tmp/workspace --output-file /tmp/requirements.txt \\\n');
     expect(dockerfile).toMatch(/^COPY backend \/app$/m);
-    expect(after['backend/Makefile']).toMatch(/^\t\$\(DOCKER\) build \$\(BUILD_ARGS\) -t \$\(IMAGE\) -f Dockerfile \.\.$/m);
+    // make build builds from the workspace root.
+    expect(after['backend/Makefile']).toMatch(/^build: .*\n\t.*\$\(DOCKER\) build\$\(if \$\(PLATFORM\), --platform \$\(PLATFORM\)\)\) \$\(BUILD_ARGS\) -t \$\(IMAGE\) -f Dockerfile \.\.$/m);
     // The root's .dockerignore rules, then ours, beside the Dockerfile, where BuildKit reads them for it.
     const ignore = after['backend/Dockerfile.dockerignore'];
     expect(ignore.startsWith(theirRules(before['.dockerignore']).trimEnd())).toBe(true);
