@@ -104,7 +104,7 @@ describe('create-distroless-python', () => {
     const r = runBin(['old', '--yes', '--python', '3.10'], cwd);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: Python 3.10 reached its end of life in 2026-10: it gets no more security fixes\n');
-    expect(snapshot(path.join(cwd, 'old')).Dockerfile).toContain('uv python install --compile-bytecode 3.10');
+    expect(snapshot(path.join(cwd, 'old')).Dockerfile).toContain('uv python install 3.10');
   });
 
   it('--dry-run lists what would be written and writes nothing', () => {

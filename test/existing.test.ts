@@ -132,7 +132,7 @@ describe('an existing project', () => {
     expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual(['.dockerignore', 'DISTROLESS.md', 'Dockerfile.bak']);
     const { Dockerfile: _replaced, ...rest } = before;
     expect(userFiles(dir, rest)).toEqual(rest);
-    expect(after.Dockerfile).toContain('uv python install --compile-bytecode 3.11');
+    expect(after.Dockerfile).toContain('uv python install 3.11');
     expect(after.Dockerfile).toContain('ENTRYPOINT ["/opt/venv/bin/python", "/app/server.py"]');
     expect(after['DISTROLESS.md']).toContain('Dockerfile: yours was saved as Dockerfile.bak.');
   });

@@ -366,7 +366,7 @@ describe.each(TARGETS.map((target) => ({ target, label: `${target.family} ${targ
     const runs = dockerfile.getInstructions().filter((i) => i.getKeyword() === 'RUN').map((i) => i.getTextContent());
     const installs = runs.filter((r) => /-m pip .*install|uv pip install/.test(r));
     expect(installs.length).toBeGreaterThan(0);
-    for (const r of installs) expect(r).toMatch(/^RUN --mount=type=secret,id=pip_index_url export PIP_INDEX_URL="\$\(cat \/run\/secrets\/pip_index_url\)" \\\n &&/);
+    for (const r of installs) expect(r).toMatch(/^RUN --mount=type=secret,id=pip_index_url PIP_INDEX_URL="\$\(cat \/run\/secrets\/pip_index_url\)" && export PIP_INDEX_URL \\\n &&/);
     expect(runs.filter((r) => r.includes('--mount=')).length).toBe(installs.length);
   });
 
@@ -381,5 +381,46 @@ describe.each(TARGETS.map((target) => ({ target, label: `${target.family} ${targ
     expect(files.get('.dockerignore')!.split('\n')[1]).toBe('*');
     expect(files.get('.dockerignore')).not.toMatch(/^!\.pip-index-url/m);
     expect(files.get('README.md')).toContain('needs BuildKit');
+  });
+});
+
+// What hadolint runs on every shell-form RUN: shellcheck (sh), honouring its inline ignores.
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+if (!hasShellcheck) process.stderr.write('SKIPPED shellcheck of the RUN commands: no shellcheck (apt-get install shellcheck)\n');
+describe.skipIf(!hasShellcheck && !process.env.CI)('every shell-form RUN of every Dockerfile rendered above', () => {
+  it('passes shellcheck as hadolint runs it, its inline ignores applied', () => {
+    const answerSets = [
+      ...matrix.map((m) => m.answers),
+      ...TARGETS.flatMap((t) => SERVER_SHAPES.map((shape) => ({ directory: 'my-app', runtime: t.family, python: t.version, deps: shape.deps, nonroot: true, entrypoint: shape.entrypoint, port: shape.port }) as Answers)),
+      ...TARGETS.map((t) => ({ directory: 'my-app', runtime: t.family, python: t.version, deps: ['emoji'], nonroot: true, entrypoint: 'src/app.py', 'index-secret': true }) as Answers),
+    ];
+    const scripts = new Set<string>();
+    for (const answers of answerSets) {
+      const parsed = DockerfileParser.parse(renderProject(answers).get('Dockerfile')!);
+      const lines = ['#!/bin/sh'];
+      let ignore: string[] = [];
+      for (const node of [...parsed.getComments(), ...parsed.getInstructions()].sort((a, b) => a.getRange().start.line - b.getRange().start.line)) {
+        if (!('getKeyword' in node)) {
+          ignore = /^hadolint ignore=(\S+)$/.exec(node.getContent())?.[1].split(',').filter((r) => r.startsWith('SC')) ?? [];
+          continue;
+        }
+        if (node.getKeyword() === 'RUN' && !node.getArgumentsContent()!.trimStart().startsWith('[')) {
+          if (ignore.length) lines.push(`# shellcheck disable=${ignore.join(',')}`);
+          lines.push(node.getArgumentsContent()!.replace(/^(--mount=\S+\s+)+/, ''));
+        }
+        ignore = [];
+      }
+      scripts.add(`${lines.join('\n')}\n`);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'dp-output-sh-'));
+    const files = [...scripts].map((text, i) => {
+      const file = path.join(dir, `run${i}.sh`);
+      writeFileSync(file, text);
+      return file;
+    });
+    expect(files.length).toBeGreaterThan(TARGETS.length);
+    const r = spawnSync('shellcheck', ['--shell=sh', '--format=gcc', ...files], { encoding: 'utf8' });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
   });
 });

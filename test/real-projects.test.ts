@@ -234,7 +234,7 @@ describe('real projects, converted', () => {
     const after = snapshot(dir);
     expect(after['Dockerfile.bak']).toBe(before.Dockerfile);
     expect(Object.keys(after).filter((f) => f.startsWith('Dockerfile.bak.'))).toEqual([]);
-    expect(after.Dockerfile).toContain('uv python install --compile-bytecode 3.12');
+    expect(after.Dockerfile).toContain('uv python install 3.12');
   });
 
   it("a Procfile's $PORT becomes the port given, found, or the server's default, and is said", () => {

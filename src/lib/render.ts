@@ -281,7 +281,7 @@ export function view(answers: Answers, existing?: Existing, site?: Site): View {
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, default: VERSION_DEFAULT, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readTemplate('runtime_check.py'))) : undefined,
     indexSecret: answers['index-secret'],
-    indexRun: answers['index-secret'] ? `RUN --mount=type=secret,id=${INDEX_SECRET} export PIP_INDEX_URL="$(cat /run/secrets/${INDEX_SECRET})" \\\n &&` : 'RUN',
+    indexRun: answers['index-secret'] ? `RUN --mount=type=secret,id=${INDEX_SECRET} PIP_INDEX_URL="$(cat /run/secrets/${INDEX_SECRET})" && export PIP_INDEX_URL \\\n &&` : 'RUN',
     indexSecretId: INDEX_SECRET,
     stdlibBytecode: STDLIB_BYTECODE,
     stdlibArgs: execJson([STDLIB_BYTECODE, appRoot, ...(program ? [program] : [])]).slice(1, -1),
