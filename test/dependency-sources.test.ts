@@ -121,7 +121,7 @@ describe('dependency sources of an existing project', () => {
     const r = convert(files);
     expect(r.status, r.stderr).toBe(0);
     for (const file of copied) expect(r.dockerfile).toContain(`COPY ${file} /tmp/lock/${file}\n`);
-    expect(r.dockerfile).toContain(`", "${tool}", "/tmp/lock", "/tmp/requirements.txt"]\nRUN python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --no-compile --require-hashes --requirement /tmp/requirements.txt\n`);
+    expect(r.dockerfile).toContain(`", "${tool}", "/tmp/lock", "/tmp/requirements.txt"]\nRUN python3 -m pip --python /opt/venv/bin/python install --no-cache-dir --no-compile --require-hashes --requirement /tmp/requirements.txt \\\n && /opt/venv/bin/python -m compileall -q -j 0 --invalidation-mode checked-hash /opt/venv\n`);
     expect(r.dockerfile!.includes('RUN cp -a /app /tmp/project')).toBe(installed);
   });
 

@@ -41,7 +41,7 @@ const CASES = [
     dockerfile: [
       'COPY requirements.txt /tmp/requirements/requirements.txt\n',
       'COPY requirements/base.txt /tmp/requirements/requirements/base.txt\n',
-      'install --no-cache-dir --no-compile --requirement /tmp/requirements/requirements.txt\n',
+      'install --no-cache-dir --no-compile --requirement /tmp/requirements/requirements.txt \\\n && /opt/venv/bin/python -m compileall -q -j 0 --invalidation-mode checked-hash /opt/venv\n',
       'ENTRYPOINT ["/opt/venv/bin/python", "/app/app.py"]',
     ],
   },
@@ -71,7 +71,7 @@ const CASES = [
       'COPY uv.lock /tmp/pyproject/uv.lock\n',
       'COPY --from=uv /uv /bin/uv\n',
       'uv export --frozen --no-dev --no-emit-project --project /tmp/pyproject --output-file /tmp/requirements.txt',
-      'install --no-cache-dir --no-compile --require-hashes --requirement /tmp/requirements.txt\n',
+      'install --no-cache-dir --no-compile --require-hashes --requirement /tmp/requirements.txt \\\n && /opt/venv/bin/python -m compileall -q -j 0 --invalidation-mode checked-hash /opt/venv\n',
     ],
   },
   {

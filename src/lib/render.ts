@@ -86,6 +86,8 @@ export interface View {
   /** The index URL from a BuildKit secret: what starts each RUN that installs (`RUN`, or `RUN --mount=...` that reads it). */
   indexSecret: boolean;
   indexRun: string;
+  /** Appended to each RUN that installs into the venv: compiles its bytecode. */
+  compileVenv: string;
   indexSecretId: string;
   /** Where the check stage writes the standard library's bytecode, and its arguments (OUT APP [FILE]). */
   stdlibBytecode: string;
@@ -280,6 +282,10 @@ export function view(answers: Answers, existing?: Existing, site?: Site): View {
     lockInline: existing?.install.kind === 'lock' ? JSON.stringify(compact(readTemplate('lock_requirements.py'))) : undefined,
     versionArg: installed && existing.vcsVersion ? { name: VERSION_ARG, default: VERSION_DEFAULT, mechanism: existing.vcsVersion } : undefined,
     guardInline: existing ? JSON.stringify(compact(readTemplate('runtime_check.py'))) : undefined,
+    // Hash-checked bytecode for what was just installed (pip and uv are told to write none): a
+    // nonroot process cannot write it, and unlike timestamped bytecode it survives a rewrite of the
+    // files' times (SOURCE_DATE_EPOCH, flatteners). In the install's own RUN (hadolint DL3059).
+    compileVenv: ` \\\n && ${venvPython} -m compileall -q -j 0 --invalidation-mode checked-hash ${target.venv}`,
     indexSecret: answers['index-secret'],
     indexRun: answers['index-secret'] ? `RUN --mount=type=secret,id=${INDEX_SECRET} PIP_INDEX_URL="$(cat /run/secrets/${INDEX_SECRET})" && export PIP_INDEX_URL \\\n &&` : 'RUN',
     indexSecretId: INDEX_SECRET,

@@ -64,7 +64,8 @@ describe.skipIf(!e2e.ok || !s?.indexUrl)('an index URL with credentials', () => 
     writeFileSync(file, credentialed());
     const tag = `dp-e2e-secret/app-${Math.random().toString(36).slice(2, 8)}`;
     tags.push(tag);
-    const build = await docker(['build', '--network', 'host', '--secret', `id=pip_index_url,src=${file}`, '--build-arg', `BUILDER_IMAGE=${s!.builder}`, '--build-arg', `RUNTIME_IMAGE=${s!.runtime.nonroot}`, '-t', tag, dir]);
+    // --no-cache: a step that mounts a secret is cached without it, and a cached step prints nothing.
+    const build = await docker(['build', '--no-cache', '--network', 'host', '--secret', `id=pip_index_url,src=${file}`, '--build-arg', `BUILDER_IMAGE=${s!.builder}`, '--build-arg', `RUNTIME_IMAGE=${s!.runtime.nonroot}`, '-t', tag, dir]);
     expect(build.code, `${build.stdout}\n${build.stderr}`).toBe(0);
     // pip did use that index: it names it, credentials masked.
     expect(build.stdout + build.stderr).toContain('Looking in indexes: http://ci-user:****@127.0.0.1:');
