@@ -2,11 +2,11 @@
  * A new project: its answers resolved (flags, a preset's fixed answers, the answers an earlier run
  * recorded, a preset's defaults, the schema's), then its files planned (lib/render).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findTarget } from './catalogue.js';
 import { projectName, renderProject, view } from './render.js';
-import { presetOf, type Io, type Plan, type PlannedFile, type RunInput } from './pipeline.js';
+import { current, presetOf, type Io, type Plan, type PlannedFile, type RunInput } from './pipeline.js';
 import { mergeProject } from './merge.js';
 import { BASELINE_FILE, baselineFile, hasRecord, readRecord } from './record.js';
 import { templatesVersion } from './templates.js';
@@ -19,10 +19,10 @@ const PYTHON_PROJECT = ['pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfi
 
 /** The requirements in the project's requirements.txt now, as --deps would take them; undefined without one. */
 function requirementsOf(target: string): string[] | undefined {
-  const file = path.join(target, 'requirements.txt');
-  if (!existsSync(file)) return undefined;
+  const text = current(target, 'requirements.txt');
+  if (text === undefined) return undefined;
   const out: string[] = [];
-  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+  for (const raw of text.split('\n')) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line || line.startsWith('-')) continue;
     try {
@@ -93,7 +93,8 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
 
   // Requirements kept as the project has them are the owner's edits: rendered as recorded, so
   // that the merge keeps requirements.txt as it is and the baseline stays what was generated.
-  const rendered: Answers = onDisk && stored.answers.deps && sameList(done.deps, onDisk) ? { ...done, deps: stored.answers.deps } : done;
+  const depsKept = Boolean(onDisk && stored.answers.deps && sameList(done.deps, onDisk));
+  const rendered: Answers = depsKept ? { ...done, deps: stored.answers.deps! } : done;
   const site = siteOf(preset);
   const v = view(rendered, undefined, site);
   const files = renderProject(rendered, site);
@@ -101,7 +102,7 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
   const version = templatesVersion();
   const notes: string[] = [];
   // New requirements are a change to the ones the project has now: that is their base, not the recorded ones.
-  const base = stored.baseline && onDisk && rendered === done ? new Map([...stored.baseline, ['requirements.txt', renderProject({ ...done, deps: onDisk }, site).get('requirements.txt')!]]) : stored.baseline;
+  const base = stored.baseline && onDisk && !depsKept ? new Map([...stored.baseline, ['requirements.txt', renderProject({ ...done, deps: onDisk }, site).get('requirements.txt')!]]) : stored.baseline;
   const planned: PlannedFile[] = generated ? merged(target, { ...stored, baseline: base }, files, version, notes) : [...files].map(([file, content]) => ({ file, content }));
   planned.push({ file: BASELINE_FILE, content: baselineFile(version, files), ...(generated ? { kind: 'update' as const } : {}) });
   const { directory: _directory, ...record } = rendered;
@@ -133,13 +134,12 @@ export async function planNew(input: RunInput, io: Io): Promise<Plan> {
 
 /** A generated project's files, each merged three ways: as recorded, as the owner has it, as rendered now. */
 function merged(target: string, stored: ReturnType<typeof readRecord>, files: ReadonlyMap<string, string>, version: string, notes: string[]): PlannedFile[] {
-  const current = (file: string) => (existsSync(path.join(target, file)) ? readFileSync(path.join(target, file), 'utf8') : undefined);
   if (!stored.baseline) notes.push(`no ${BASELINE_FILE} (the project was made before it was kept): every file that differs from this version's is a conflict`);
   const labels = { ours: 'yours', base: `distroless-python ${stored.version ?? '(before)'}`, theirs: `distroless-python ${version}` };
   const out: PlannedFile[] = [];
-  for (const o of mergeProject(stored.baseline, files, current, labels)) {
+  for (const o of mergeProject(stored.baseline, files, (file) => current(target, file), labels)) {
     if (o.action === 'unchanged') {
-      const now = current(o.file);
+      const now = current(target, o.file);
       if (now !== undefined) out.push({ file: o.file, content: now });
     } else if (o.action === 'write') out.push({ file: o.file, content: o.content, kind: o.how === 'merge' ? 'merged' : o.how === 'update' ? 'update' : undefined });
     else if (o.action === 'conflict') out.push({ file: o.file, content: o.markers, kind: 'conflict', theirs: o.theirs });

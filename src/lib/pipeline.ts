@@ -123,7 +123,8 @@ export async function run(input: RunInput, io: Io): Promise<number> {
   return 0;
 }
 
-function current(target: string, file: string): string | undefined {
+/** A file of the project as it is now, or undefined when it does not exist. */
+export function current(target: string, file: string): string | undefined {
   const full = path.join(target, file);
   return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
 }

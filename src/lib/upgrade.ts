@@ -6,11 +6,10 @@
  * what happened; the exit code is the worst. `--check` writes nothing and exits 1 when any project
  * would change; `--dry-run` prints the whole change as a unified diff.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { planNew } from './new-project.js';
-import { CONFLICT_RULE, changesOf, commit, settle, type Io, type RunInput } from './pipeline.js';
+import { CONFLICT_RULE, changesOf, commit, current, settle, type Io, type RunInput } from './pipeline.js';
 import { ValidationError } from './questions.js';
 import { BASELINE_FILE } from './record.js';
 
@@ -48,7 +47,8 @@ async function one(directory: string, input: RunInput, io: Io): Promise<Row> {
   const row = (status: Status, detail: string): Row => ({ directory, status, detail });
   try {
     const plan = await planNew({ ...input, given: { ...input.given, directory }, upgrade: true }, quiet);
-    const changes = changesOf(plan).filter((c) => c.change !== 'unchanged');
+    const all = changesOf(plan);
+    const changes = all.filter((c) => c.change !== 'unchanged');
     const substantive = changes.filter((c) => !RECORD_FILES.has(c.file) || c.change === 'create');
     for (const note of plan.notes ?? []) say(`note: ${note}`);
     const conflicts = changes.filter((c) => c.change === 'conflict');
@@ -61,7 +61,7 @@ async function one(directory: string, input: RunInput, io: Io): Promise<Row> {
       return row('conflicts', `${conflicts.map((c) => c.file).join(', ')}: your edits and this version's overlap; nothing was written (${CONFLICT_RULE})`);
     }
     if (input.flags['dry-run'] || input.flags.check) return row('would upgrade', summary);
-    commit(plan.target, await settle(plan, changesOf(plan), quiet, input.flags));
+    commit(plan.target, await settle(plan, all, quiet, input.flags));
     return row('upgraded', summary + (conflicts.length && !input.flags.force ? '; resolve the conflict markers' : ''));
   } catch (error) {
     if (error instanceof ValidationError) return row('failed', error.message);
@@ -79,9 +79,8 @@ function describe(changes: { file: string; change: string }[]): string {
 
 /** The change to one file as a unified diff, with git's a/ and b/ paths from where the command runs. */
 function patch(target: string, cwd: string, file: string, next: string | undefined): string {
-  const full = path.join(target, file);
-  const before = existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-  const shown = path.relative(cwd, full).split(path.sep).join('/');
+  const before = current(target, file);
+  const shown = path.relative(cwd, path.join(target, file)).split(path.sep).join('/');
   const text = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${shown}`, next === undefined ? '/dev/null' : `b/${shown}`, before ?? '', next ?? '', undefined, undefined, { context: 3 });
   // jsdiff starts with a line of = where git names the file.
   return text.replace(/^(Index: .*\n)?=+\n/, `diff --git a/${shown} b/${shown}\n`);
