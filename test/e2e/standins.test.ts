@@ -531,14 +531,19 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
 
-    it('offers CPython 3.11 (bookworm) and 3.13 (trixie), recorded in pbs.json', () => {
+    it('offers CPython 3.11 (bookworm), 3.13 (trixie), 3.14 and 3.15 (sid), recorded in pbs.json', () => {
       const m = readPbsManifest()!;
       expect(m.recipeHash).toBe(recipeHash('pbs'));
-      expect(Object.keys(s.pythons).sort()).toEqual(['3.11', '3.13']);
-      expect(s.pythons['3.11']).toMatch(/^3\.11\.\d+$/);
-      expect(s.pythons['3.13']).toMatch(/^3\.13\.\d+$/);
-      expect(m.pythons['3.11']!.suite).toBe('bookworm');
-      expect(m.pythons['3.13']!.suite).toBe('trixie');
+      const suites = { '3.11': 'bookworm', '3.13': 'trixie', '3.14': 'sid', '3.15': 'sid' };
+      expect(Object.keys(s.pythons).sort()).toEqual(Object.keys(suites));
+      for (const [minor, suite] of Object.entries(suites)) {
+        expect(s.pythons[minor]).toMatch(new RegExp(`^${minor.replace('.', '\\.')}\\.\\d+$`));
+        expect(m.pythons[minor]!.suite).toBe(suite);
+        // sid's termios needs glibc 2.42's termios ABI, which trixie's glibc (2.41) lacks: left out.
+        expect(m.pythons[minor]!.leftOut, minor).toEqual(
+          suite === 'sid' ? { termios: expect.arrayContaining(['GLIBC_2.42 from libc.so.6']) } : {},
+        );
+      }
       for (const [minor, p] of Object.entries(m.pythons)) {
         expect(p.version).toBe(s.pythons[minor]);
         expect(p.key).toBe(`cpython-${p.version}-linux-x86_64-gnu`);
@@ -606,15 +611,21 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
         const out = await dockerRun([
           '-u', '65532', '-v', `${tree}:/srv/elsewhere/py:ro`, '--entrypoint', `/srv/elsewhere/py/bin/python${minor}`, s.cc.nonroot, '-c',
           [
-            'import ssl, sqlite3, ctypes, lzma, bz2, zlib, json, decimal, readline, uuid, os, sys, subprocess, venv',
+            'import ssl, sqlite3, ctypes, lzma, bz2, zlib, json, decimal, readline, uuid, os, sys, subprocess, venv, glob',
             'ctx = ssl.create_default_context()',
             'maps = {l.split()[-1] for l in open("/proc/self/maps") if ".so" in l}',
             'system = sorted(os.path.basename(p) for p in maps if not p.startswith(sys.prefix + "/"))',
+            // Every module of lib-dynload loads on the runtime's glibc, as the build's runtime check needs.
+            // (The tarball's sysconfig says /install until uv rewrites it: lib-dynload is found from sys.prefix.)
+            'unloadable, modules = [], sorted(glob.glob(f"{sys.prefix}/lib/python{sys.version_info.major}.{sys.version_info.minor}/lib-dynload/*.so"))',
+            'for so in modules:',
+            '    try: ctypes.CDLL(so)',
+            '    except OSError as e: unloadable.append(f"{os.path.basename(so)}: {e}")',
             'subprocess.run([sys.executable, "-m", "venv", "/tmp/v"], check=True)',
             'pip = subprocess.run(["/tmp/v/bin/python", "-m", "pip", "--version"], capture_output=True, text=True, check=True).stdout',
             'print(json.dumps({"version": sys.version.split()[0], "prefix": sys.prefix, "uid": os.getuid(), "cas": len(ctx.get_ca_certs()),',
             '  "sqlite": sqlite3.connect(":memory:").execute("select 6*7").fetchone()[0], "decimal": str(decimal.Decimal(1) / 8),',
-            '  "system": system, "pip": pip.split()[0]}))',
+            '  "system": system, "pip": pip.split()[0], "modules": len(modules), "unloadable": unloadable}))',
           ].join('\n'),
         ]);
         const r = JSON.parse(out);
@@ -627,6 +638,9 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
         // Only glibc (the loader, libc, libm) comes from the image.
         for (const lib of r.system as string[]) expect(lib, minor).toMatch(/^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6)$/);
         expect(r.pip).toBe('pip');
+        // ... but _crypt (3.11), which needs the system's libcrypt.so.1 as upstream's does (the build copies it in).
+        expect(r.modules, minor).toBeGreaterThan(30);
+        expect(r.unloadable, minor).toEqual(minor === '3.11' ? [expect.stringMatching(/_crypt\..*libcrypt\.so\.1: cannot open shared object file/)] : []);
       }
     }, 4 * MIN);
   });

@@ -136,7 +136,21 @@ APT::Architectures { "$ARCH"; };
 Acquire::Languages "none";
 APT::Sandbox::User "root";
 EOF
-  cat >"$APTROOT/etc/apt/sources.list.d/debian.sources" <<EOF
+  # Unstable (sid) has neither -updates nor a security suite, and its Release
+  # carries a Valid-Until a week ahead, which the mirror here can lag behind:
+  # the signature is still checked, the freshness is not (pbs.json and
+  # index.json record the versions taken).
+  if [ "$SUITE" = sid ]; then
+    echo 'Acquire::Check-Valid-Until "false";' >>"$APTROOT/etc/apt/apt.conf"
+    cat >"$APTROOT/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $DEBIAN_MIRROR
+Suites: $SUITE
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  else
+    cat >"$APTROOT/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
 URIs: $DEBIAN_MIRROR
 Suites: $SUITE $SUITE-updates
@@ -149,6 +163,7 @@ Suites: $SUITE-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+  fi
 }
 
 # Refresh the private package lists unless they are younger than 6 hours.

@@ -11,7 +11,9 @@ on stdin. For every entry this script:
     package's .dist-info (or .egg-info, converted), a fresh WHEEL file and a
     RECORD with sha256 hashes; zip entries are sorted with fixed mtimes so the
     output is reproducible. A *.cpython-313-x86_64-linux-gnu.so makes the wheel
-    cp313-cp313-linux_x86_64 (Root-Is-Purelib: false), else py3-none-any.
+    cp313-cp313-linux_x86_64 (Root-Is-Purelib: false), else py3-none-any; a
+    package with extensions for several ABIs (sid's cp314 and cp315) makes one
+    wheel per ABI, each with only its own extensions.
 A package from another suite than --suite (e.g. bookworm's python3-markupsafe,
 cp311) must have the same project name as one from --suite: its wheel is an
 extra link on that project's page and listed in the project's extraWheels.
@@ -143,7 +145,8 @@ def wheel_metadata(path: str) -> Built:
                  not tag.endswith("-none-any"), tag)
 
 
-def build_from_tree(root: str, files_dir: str) -> Built:
+def build_from_tree(root: str, files_dir: str) -> list[Built]:
+    """One wheel, or one per ABI when the package has extensions for several (sid: cp314 and cp315)."""
     site = os.path.join(root, "usr/lib/python3/dist-packages")
     if not os.path.isdir(site):
         raise SystemExit(f"{root}: no usr/lib/python3/dist-packages")
@@ -169,7 +172,7 @@ def build_from_tree(root: str, files_dir: str) -> Built:
     dist_info = f"{wheel_escape(name)}-{version}.dist-info"
 
     entries: dict[str, tuple[bytes, int]] = {}  # arcname -> (data, mode)
-    tags = set()
+    so_tags: dict[str, str] = {}  # arcname of an extension -> its wheel tag
     for dirpath, dirnames, filenames in os.walk(site):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for d in dirnames:
@@ -195,16 +198,18 @@ def build_from_tree(root: str, files_dir: str) -> Built:
             m = SO_RE.search(fn)
             if m:
                 arch = m.group(3)
-                tags.add(f"cp{m.group(1)}{m.group(2)}-cp{m.group(1)}{m.group(2)}-linux_{arch}")
+                so_tags[rel.replace(os.sep, "/")] = f"cp{m.group(1)}{m.group(2)}-cp{m.group(1)}{m.group(2)}-linux_{arch}"
             with open(full, "rb") as fh:
                 data = fh.read()
             mode = 0o755 if os.stat(full).st_mode & 0o111 else 0o644
             entries[rel.replace(os.sep, "/")] = (data, mode)
-    if len(tags) > 1:
-        raise SystemExit(f"{name}: extensions for several ABIs: {sorted(tags)}")
-    compiled = bool(tags)
-    tag = tags.pop() if compiled else "py3-none-any"
+    return [write_wheel(name, version, dist_info, msg, msg_text, files_dir, tag,
+                        {n: e for n, e in entries.items() if so_tags.get(n, tag) == tag})
+            for tag in sorted(set(so_tags.values())) or ["py3-none-any"]]
 
+
+def write_wheel(name, version, dist_info, msg, msg_text, files_dir, tag, entries) -> Built:
+    compiled = tag != "py3-none-any"
     entries[f"{dist_info}/METADATA"] = (msg_text.encode("utf-8"), 0o644)
     wheel_file = (
         "Wheel-Version: 1.0\n"
@@ -276,7 +281,7 @@ def main() -> int:
                     shutil.copyfile(os.path.join(wheel_src, fn), os.path.join(files_dir, fn))
                     built_list.append(wheel_metadata(os.path.join(files_dir, fn)))
         else:
-            built_list.append(build_from_tree(root, files_dir))
+            built_list += build_from_tree(root, files_dir)
         for b in built_list:
             key = normalize(b.name)
             if suite != args.suite:

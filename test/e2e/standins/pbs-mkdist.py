@@ -28,8 +28,12 @@ and makes it relocatable the way PBS is:
   * ensurepip uses wheels in ensurepip/_bundled (as upstream), not Debian's
     /usr/share/python-wheels, so "python -m venv" works from any path;
   * no Debian EXTERNALLY-MANAGED marker and no /etc sitecustomize link.
-It fails when a needed library is missing, or a listed package contributes
-nothing, so the package list stays exact. Prints a JSON summary on stdout.
+It fails when a needed library is missing, when an object needs a symbol
+version neither the runtime's glibc nor a bundled library defines (as PBS runs
+on any glibc since 2.17, the stand-in must run on the runtime's), unless it is
+a lib-dynload module named with --drop (left out), or when a listed package
+contributes nothing, so the package list stays exact. Prints a JSON summary on
+stdout.
 """
 
 from __future__ import annotations
@@ -68,6 +72,29 @@ def needed(path: str) -> list[str]:
     return [n for n in run("patchelf", "--print-needed", path).split() if n]
 
 
+def version_needs(path: str) -> dict[str, set[str]]:
+    """The symbol versions an ELF object requires, by the library it requires them from."""
+    needs: dict[str, set[str]] = {}
+    lib = None
+    for line in run("objdump", "-p", path).splitlines():
+        m = re.match(r"  required from (\S+):$", line)
+        if m:
+            lib = m.group(1)
+            needs.setdefault(lib, set())
+            continue
+        m = re.match(r"    0x[0-9a-f]+ 0x[0-9a-f]+ \d+ (\S+)$", line)
+        if m and lib:
+            needs[lib].add(m.group(1))
+        elif not line.startswith("    "):
+            lib = None
+    return needs
+
+
+def version_defs(path: str) -> set[str]:
+    """The symbol versions an ELF shared library defines."""
+    return set(re.findall(r"^\d+ 0x[0-9a-f]+ 0x[0-9a-f]+ (\S+)$", run("objdump", "-p", path), re.M))
+
+
 def is_elf(path: str) -> bool:
     with open(path, "rb") as fh:
         return fh.read(4) == b"\x7fELF"
@@ -79,6 +106,8 @@ def main() -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--debs", required=True, help="file of <package>\\t<version>\\t<deb> lines")
     ap.add_argument("--libc6", required=True, help="the runtime's libc6 .deb")
+    ap.add_argument("--drop", action="append", default=[], metavar="MODULE",
+                    help="a lib-dynload module Debian built against a newer glibc than the runtime's: left out")
     args = ap.parse_args()
 
     minor = args.minor
@@ -276,6 +305,43 @@ def main() -> int:
     for obj, rpath in sorted(objects.items()):
         run("patchelf", "--set-rpath", rpath, obj)
 
+    # As PBS builds against an old glibc, every symbol version any object needs must be defined by
+    # the runtime's glibc or a bundled library. Debian's newer suites build against a newer glibc:
+    # a lib-dynload module listed with "drop:" is left out (no source is reachable to rebuild it).
+    providers = {soname: os.path.join(dest, "lib", soname)}
+    providers.update({name: os.path.join(dest, "lib", name) for name in libs})
+    for d in LIB_DIRS:
+        full = os.path.join(glibc_dir, d)
+        if os.path.isdir(full):
+            providers.update({f: os.path.join(full, f) for f in os.listdir(full) if f not in providers})
+    defs: dict[str, set[str]] = {}
+
+    def missing_versions(obj: str) -> list[str]:
+        out = []
+        for lib, vers in sorted(version_needs(obj).items()):
+            if lib == "libcrypt.so.1":
+                continue  # from the system, as upstream (see above)
+            if lib not in defs:
+                defs[lib] = version_defs(providers[lib]) if lib in providers else set()
+            out += [f"{v} from {lib}" for v in sorted(vers - defs[lib])]
+        return out
+
+    left_out = {}
+    for module in args.drop:
+        found = [o for o in objects if os.path.dirname(o) == dynload and os.path.basename(o).split(".")[0] == module]
+        if len(found) != 1:
+            raise SystemExit(f"drop: {module}: no lib-dynload/{module}.*.so")
+        reason = missing_versions(found[0])
+        if not reason:
+            raise SystemExit(f"drop: {module}: Debian's build runs on the runtime's glibc (remove the line from pbs-packages.txt)")
+        os.remove(found[0])
+        del objects[found[0]]
+        left_out[module] = reason
+    problems = [f"{os.path.relpath(o, dest)} needs {', '.join(m)}" for o in sorted(objects) if (m := missing_versions(o))]
+    if problems:
+        raise SystemExit("not runnable on the runtime's glibc or the bundled libraries: " + "; ".join(problems)
+                         + " (take the library from the runtime's suite, or add 'drop: <module>' for a lib-dynload module)")
+
     unused = sorted(set(versions) - used)
     if unused:
         raise SystemExit(f"listed but not needed: {' '.join(unused)} (drop them from pbs-packages.txt)")
@@ -294,6 +360,7 @@ def main() -> int:
         "bundledLibraries": dict(sorted(libs.items())),
         "ensurepip": wheels,
         "dropped": dropped,
+        "leftOut": left_out,
     }, sys.stdout, indent=2, sort_keys=True)
     print()
     return 0

@@ -18,6 +18,7 @@ need dpkg-deb dpkg
 need apt-get apt
 need patchelf patchelf
 need python3 python3
+need objdump binutils
 require_root
 
 hash=$(recipe_hash pbs)
@@ -36,10 +37,14 @@ use_suite trixie
 aptroot_update
 libc6=$(fetch_debs libc6)
 
-# "<minor> <suite> <package>" lines.
+# "<minor> <section's suite> <package> <package's suite>" lines (a package's
+# own suite, if it names one, else its section's), and
+# "<minor> <section's suite> drop: <module>" lines.
 sed -e 's/#.*//' "$STANDINS_DIR/pbs-packages.txt" | awk '
   /^\[/ { gsub(/[][]/, ""); minor = $1; suite = $2; next }
-  NF { if (minor == "") exit 1; print minor, suite, $1 }' >"$work/packages" ||
+  NF { if (minor == "") exit 1
+       if ($1 == "drop:") print minor, suite, $1, $2
+       else print minor, suite, $1, ($2 == "" ? suite : $2) }' >"$work/packages" ||
   die "pbs-packages.txt: packages before the first [<minor> <suite>] line"
 mapfile -t minors < <(cut -d' ' -f1 "$work/packages" | uniq)
 [ "${#minors[@]}" -gt 0 ] || die "no versions in pbs-packages.txt"
@@ -47,18 +52,25 @@ mapfile -t minors < <(cut -d' ' -f1 "$work/packages" | uniq)
 : >"$work/summaries"
 for minor in "${minors[@]}"; do
   suite=$(awk -v m="$minor" '$1 == m { print $2; exit }' "$work/packages")
-  mapfile -t pkgs < <(awk -v m="$minor" '$1 == m { print $3 }' "$work/packages")
-  use_suite "$suite"
-  aptroot_update
-  debs_out=$(fetch_debs "${pkgs[@]}") # not <(...): its failure must stop us
+  mapfile -t drop < <(awk -v m="$minor" '$1 == m && $3 == "drop:" { print $4 }' "$work/packages")
   : >"$work/debs-$minor.tsv"
-  while read -r deb; do
-    printf '%s\t%s\t%s\n' "$(dpkg-deb -f "$deb" Package)" "$(dpkg-deb -f "$deb" Version)" "$deb" >>"$work/debs-$minor.tsv"
-  done <<<"$debs_out"
+  # Each suite's packages from its own apt root.
+  mapfile -t pkg_suites < <(awk -v m="$minor" '$1 == m && $3 != "drop:" { print $4 }' "$work/packages" | awk '!seen[$0]++')
+  for pkg_suite in "${pkg_suites[@]}"; do
+    mapfile -t pkgs < <(awk -v m="$minor" -v s="$pkg_suite" '$1 == m && $4 == s && $3 != "drop:" { print $3 }' "$work/packages")
+    use_suite "$pkg_suite"
+    aptroot_update
+    debs_out=$(fetch_debs "${pkgs[@]}") # not <(...): its failure must stop us
+    while read -r deb; do
+      printf '%s\t%s\t%s\n' "$(dpkg-deb -f "$deb" Package)" "$(dpkg-deb -f "$deb" Version)" "$deb" >>"$work/debs-$minor.tsv"
+    done <<<"$debs_out"
+  done
+  drop_args=()
+  for module in "${drop[@]}"; do drop_args+=(--drop "$module"); done
 
   log "CPython $minor from $suite: laying out a PBS install_only tree"
   python3 "$STANDINS_DIR/pbs-mkdist.py" --minor "$minor" --out "$work/tree-$minor" \
-    --debs "$work/debs-$minor.tsv" --libc6 "$libc6" >"$work/summary-$minor.json"
+    --debs "$work/debs-$minor.tsv" --libc6 "$libc6" "${drop_args[@]}" >"$work/summary-$minor.json"
   version=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$work/summary-$minor.json")
   case $version in "$minor".*) ;; *) die "$suite's python$minor is $version" ;; esac
 
@@ -97,6 +109,8 @@ for line in open(summaries):
         "packages": s["packages"],
         "bundledLibraries": s["bundledLibraries"],
         "ensurepip": s["ensurepip"],
+        # lib-dynload modules left out (drop: lines), with the symbol versions they needed
+        "leftOut": s["leftOut"],
     }
 manifest = {
     "format": 1,
