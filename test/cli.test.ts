@@ -71,7 +71,8 @@ describe('create-distroless-python', () => {
     [['--python', '3.13.1'], /^error: --python: give major\.minor \(3\.13\), not a patch release: the patch level comes from the image.+\n$/],
     [['--python', '2.7'], /^error: --python: '2\.7' is not offered \(offered: 3\.10, 3\.11, 3\.12, 3\.13, 3\.14\)\n$/],
     [['--runtime', 'alpine'], /^error: --runtime: 'alpine' is not a runtime family \(offered: distroless, chainguard\)\n$/],
-    [['--runtime', 'chainguard', '--python', '3.13'], /^error: --python: 3\.13 is not offered with --runtime chainguard: Chainguard's free tier publishes only 'latest', which is Python 3\.14 today \(offered: 3\.14\)\n$/],
+    [['--runtime', 'chainguard', '--python', '3.13'], /^error: --python: 3\.13 is not offered with --runtime chainguard: Chainguard's free tier publishes only 'latest', which ran Python 3\.14 when last checked \(offered: 3\.14\)\n$/],
+    [['--python', '3.15'], /^error: --python: 3\.15 is not offered with --runtime distroless: distroless has no 3\.15, and the pinned uv 0\.12\.5 \(2026-08-14\) has only 3\.15\.0rc1, a pre-release: 3\.15 is offered once the pin moves to a uv with a 3\.15 release \(offered: 3\.10, 3\.11, 3\.12, 3\.13, 3\.14\)\n$/],
     [['--deps=--index-url=http://evil.example/simple'], /^error: --deps: '--index-url=http:\/\/evil.example\/simple' is an option; only requirements are allowed/],
     // A value that looks like a flag is the value, and the question's own rule refuses it (not Node's "ambiguous").
     [['--deps', '--index-url=http://evil.example/simple'], /^error: --deps: '--index-url=http:\/\/evil.example\/simple' is an option; only requirements are allowed/],

@@ -9,22 +9,36 @@
 export interface PythonVersion {
   /** major.minor */
   version: string;
-  /** CPython's support phase when the catalogue was last checked (see CHECKED). */
+  /** CPython's support phase on CHECKED: it follows from the dates below (catalogue.test checks it does). */
   status: 'bugfix' | 'security' | 'end of life';
-  /** Upstream end of life (YYYY-MM), from the CPython release PEPs. */
+  /** x.y.0's release day (YYYY-MM-DD). */
+  released: string;
+  /** The end of its bugfix releases (YYYY-MM): security fixes only from then on. */
+  endOfBugfix: string;
+  /** Upstream end of life (YYYY-MM). */
   endOfLife: string;
 }
 
-/** When the statuses below were checked; the end-of-life warnings are computed from the date. */
-export const CHECKED = '2026-11-28';
+/**
+ * When the versions below were last checked; the end-of-life warnings are computed from the day
+ * a project is generated. Sources, read on that day:
+ * - the release schedule PEPs 619 (3.10), 664 (3.11), 693 (3.12), 719 (3.13), 745 (3.14) and 790
+ *   (3.15), and release_management/python-releases.toml, in python/peps at ba4deeb (2026-08-22):
+ *   the release, end-of-bugfix and end-of-life dates (PEP 790 scheduled 3.15.0 for 2026-10-01);
+ * - Debian unstable's python3.15 changelog, the newest source reachable here: 3.15.0-1 "Python
+ *   3.15.0 final" (2026-10-09), 3.15.2-1 (2026-10-26); python3.14 3.14.10-1 (2026-10-26).
+ * 3.16 is in its feature phase (PEP 826, 3.16.0 due 2027-10): not offered.
+ */
+export const CHECKED = '2026-12-02';
 
-/** CPython minor versions offered, oldest first. */
+/** CPython minor versions the catalogue knows, oldest first. */
 export const PYTHON_VERSIONS: readonly PythonVersion[] = [
-  { version: '3.10', status: 'end of life', endOfLife: '2026-10' },
-  { version: '3.11', status: 'security', endOfLife: '2027-10' },
-  { version: '3.12', status: 'security', endOfLife: '2028-10' },
-  { version: '3.13', status: 'security', endOfLife: '2029-10' },
-  { version: '3.14', status: 'bugfix', endOfLife: '2030-10' },
+  { version: '3.10', status: 'end of life', released: '2021-10-04', endOfBugfix: '2023-04', endOfLife: '2026-10' },
+  { version: '3.11', status: 'security', released: '2022-10-24', endOfBugfix: '2024-04', endOfLife: '2027-10' },
+  { version: '3.12', status: 'security', released: '2023-10-02', endOfBugfix: '2025-04', endOfLife: '2028-10' },
+  { version: '3.13', status: 'security', released: '2024-10-07', endOfBugfix: '2026-10', endOfLife: '2029-10' },
+  { version: '3.14', status: 'bugfix', released: '2025-10-07', endOfBugfix: '2027-10', endOfLife: '2030-10' },
+  { version: '3.15', status: 'bugfix', released: '2026-10-01', endOfBugfix: '2028-10', endOfLife: '2031-10' },
 ];
 
 export const DEFAULT_PYTHON = '3.13';
@@ -83,20 +97,37 @@ export interface Family {
   /** The versions the family offers, and how. */
   targets: Readonly<Record<string, Offer>>;
   /** Why a version missing from `targets` is not offered. */
-  refusal: string;
+  refusal(version: string): string;
 }
 
 const NONROOT = '65532:65532';
 const DISTROLESS_TAGS: Tags = { root: 'latest', nonroot: 'nonroot', debug: 'debug', debugNonroot: 'debug-nonroot' };
-/** uv, pinned: installs standalone Pythons, and exports uv.lock files of existing projects. */
-export const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.12.5';
+/**
+ * uv, pinned: installs standalone Pythons, and exports uv.lock files of existing projects.
+ * `pythons`: the newest CPython of each minor in its download metadata for linux-gnu
+ * (crates/uv-python/download-metadata.json at astral-sh/uv's tag 0.12.5, 210d1f6, 2026-08-14:
+ * the newest uv release in the sources read on CHECKED). A minor it has only pre-releases of is
+ * not offered through it: `uv python install 3.15` would install that release candidate.
+ */
+export const UV = {
+  version: '0.12.5',
+  released: '2026-08-14',
+  installDir: '/opt/python',
+  pythons: { '3.10': '3.10.21', '3.11': '3.11.16', '3.12': '3.12.14', '3.13': '3.13.15', '3.14': '3.14.7', '3.15': '3.15.0rc1' } as Readonly<Record<string, string>>,
+} as const;
+export const UV_IMAGE = `ghcr.io/astral-sh/uv:${UV.version}`;
+
+/** The final release of `version` the pinned uv installs, if it has one. */
+export function uvRelease(version: string): string | undefined {
+  const release = UV.pythons[version];
+  return release !== undefined && /^\d+\.\d+\.\d+$/.test(release) ? release : undefined;
+}
 
 /** The pinned images the Makefile runs its tools in (make sbom, scan, lint). */
 export const TOOL_IMAGES = { syft: 'anchore/syft:v1.45.0', grype: 'anchore/grype:v0.114.0', hadolint: 'hadolint/hadolint:v2.14.0' } as const;
 
 /** The official single-stage image `make compare` builds the same app on. */
 export const slimImage = (version: string): string => `python:${version}-slim-trixie`;
-const UV = { image: UV_IMAGE, installDir: '/opt/python' };
 /**
  * What every distroless image has (base: glibc, OpenSSL; cc: libgcc_s, libstdc++, libgomp), and
  * what Debian's Python needs besides, which python3-debian13 ships with it.
@@ -127,28 +158,35 @@ const distrolessStandalone = (version: string): Offer => {
     strategy: 'standalone',
     builder: { image: 'debian:trixie-slim', python },
     runtime: { image: 'gcr.io/distroless/cc-debian13', tags: DISTROLESS_TAGS, python, defaultUser: { root: '', nonroot: '65532' }, libraries: CC_LIBRARIES },
-    uv: UV,
+    uv: { image: UV_IMAGE, installDir: UV.installDir },
     venv: VENV,
     nonrootUser: NONROOT,
   };
 };
 
+/** Chainguard's free `latest`: its Python when checked (chainguard-images/images, images/python/locked_config.json at cd7edd2, 2026-08-22: python-3.14=3.14.7-r1; newer sources are not reachable here, so the build checks it). */
+const CHAINGUARD_LATEST = '3.14';
+
+/** Distroless: Debian's 3.13, and every other version uv has a final release of, standalone. */
+const distrolessTargets: Record<string, Offer> = Object.fromEntries(
+  PYTHON_VERSIONS.flatMap(({ version }) =>
+    version === '3.13' ? [[version, distrolessDebian(version)]] : uvRelease(version) ? [[version, distrolessStandalone(version)]] : [],
+  ),
+);
+
 export const FAMILIES: readonly Family[] = [
   {
     name: 'distroless',
-    targets: {
-      '3.10': distrolessStandalone('3.10'),
-      '3.11': distrolessStandalone('3.11'),
-      '3.12': distrolessStandalone('3.12'),
-      '3.13': distrolessDebian('3.13'),
-      '3.14': distrolessStandalone('3.14'),
-    },
-    refusal: 'distroless offers 3.10 to 3.14',
+    targets: distrolessTargets,
+    refusal: (version) =>
+      UV.pythons[version] !== undefined
+        ? `distroless has no ${version}, and the pinned uv ${UV.version} (${UV.released}) has only ${UV.pythons[version]}, a pre-release: ${version} is offered once the pin moves to a uv with a ${version} release`
+        : `distroless offers ${Object.keys(distrolessTargets).join(', ')}`,
   },
   {
     name: 'chainguard',
     targets: {
-      '3.14': {
+      [CHAINGUARD_LATEST]: {
         strategy: 'chainguard',
         builder: { image: 'cgr.dev/chainguard/python:latest-dev', python: '/usr/bin/python', user: NONROOT },
         runtime: {
@@ -161,7 +199,7 @@ export const FAMILIES: readonly Family[] = [
         nonrootUser: NONROOT,
       },
     },
-    refusal: "Chainguard's free tier publishes only 'latest', which is Python 3.14 today",
+    refusal: () => `Chainguard's free tier publishes only 'latest', which ran Python ${CHAINGUARD_LATEST} when last checked`,
   },
 ];
 
@@ -171,6 +209,9 @@ export const DEFAULT_FAMILY = 'distroless';
 export const TARGETS: readonly Target[] = FAMILIES.flatMap((family) =>
   Object.entries(family.targets).map(([version, offer]) => ({ family: family.name, version, ...offer })),
 );
+
+/** The versions some family offers, oldest first. */
+export const OFFERED_VERSIONS: readonly string[] = PYTHON_VERSIONS.map((v) => v.version).filter((v) => TARGETS.some((t) => t.version === v));
 
 export function findTarget(family: string, version: string): Target | undefined {
   return TARGETS.find((t) => t.family === family && t.version === version);
@@ -196,13 +237,19 @@ export function supportStatus(version: string, today = new Date()): { status: 's
   return { status: months < 0 ? 'end of life' : months < 12 ? 'near end of life' : 'supported', endOfLife: v.endOfLife };
 }
 
-/** The catalogue as a Markdown table, for the READMEs. */
+/** The catalogue as a Markdown table, for the READMEs: every target, and why a known version has none. */
 export function catalogueTable(image: (ref: string) => string = (ref) => ref): string {
-  const rows = TARGETS.map((t) => {
-    const v = findVersion(t.version)!;
-    const tags = [...new Set([t.runtime.tags.nonroot, t.runtime.tags.root])].map((tag) => `:${tag}`).join(' / ');
-    const status = { 'end of life': `end of life since ${v.endOfLife}`, security: `security fixes until ${v.endOfLife}`, bugfix: `bugfix releases; end of life ${v.endOfLife}` }[v.status];
-    return `| ${t.version} | ${t.family} | ${t.strategy} | \`${image(t.builder.image)}\`${t.uv ? ` + \`${image(t.uv.image)}\`` : ''} | \`${image(t.runtime.image)}\` ${tags} | ${status} |`;
+  const status = (version: string): string => {
+    const v = findVersion(version)!;
+    return { 'end of life': `end of life since ${v.endOfLife}`, security: `security fixes until ${v.endOfLife}`, bugfix: `bugfix releases; end of life ${v.endOfLife}` }[v.status];
+  };
+  const rows = PYTHON_VERSIONS.flatMap(({ version }) => {
+    const targets = TARGETS.filter((t) => t.version === version);
+    if (!targets.length) return [`| ${version} | not offered | | | ${findFamily(DEFAULT_FAMILY)!.refusal(version)} | ${status(version)} |`];
+    return targets.map((t) => {
+      const tags = [...new Set([t.runtime.tags.nonroot, t.runtime.tags.root])].map((tag) => `:${tag}`).join(' / ');
+      return `| ${t.version} | ${t.family} | ${t.strategy} | \`${image(t.builder.image)}\`${t.uv ? ` + \`${image(t.uv.image)}\`` : ''} | \`${image(t.runtime.image)}\` ${tags} | ${status(version)} |`;
+    });
   });
   return [
     `| Python | runtime | strategy | build stage | runtime image | CPython status (${CHECKED}) |`,

@@ -9,7 +9,7 @@ import { satisfies } from '@renovatebot/pep440';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { parse as parseToml } from 'smol-toml';
-import { DEFAULT_PYTHON, PYTHON_VERSIONS, findVersion } from './catalogue.js';
+import { DEFAULT_FAMILY, DEFAULT_PYTHON, OFFERED_VERSIONS, findFamily, findVersion } from './catalogue.js';
 import { joinCommand } from './command.js';
 import { COMPOSE_FILES, detectStart, hasMainBlock, type StartDetection } from './detect-start.js';
 import { findServer } from './servers.js';
@@ -370,7 +370,6 @@ interface PythonSource {
   kind: 'pin' | 'range';
 }
 
-const OFFERED_VERSIONS = PYTHON_VERSIONS.map((v) => v.version);
 const minorOf = (text: string): string | undefined => {
   const match = /(\d+)\.(\d+)/.exec(text);
   return match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
@@ -454,12 +453,12 @@ function resolvePython(source: PythonSource): { value: string; warning?: string 
   }
   const minor = minorOf(source.text);
   if (!minor) return undefined;
-  if (findVersion(minor)) return { value: minor };
+  if (OFFERED_VERSIONS.includes(minor)) return { value: minor };
   const newer = OFFERED_VERSIONS.filter((v) => byVersion(v, minor) > 0).sort(byVersion)[0];
   const chosen = newer ?? [...OFFERED_VERSIONS].sort(byVersion).at(-1)!;
   return {
     value: chosen,
-    warning: `${source.from} asks for Python ${minor}, which is not offered: using ${chosen}, the ${newer ? 'nearest newer' : 'newest'} one offered. Check that your pinned dependencies install and run on ${chosen}, or give --python`,
+    warning: `${source.from} asks for Python ${minor}, which is not offered${findVersion(minor) ? ` (${findFamily(DEFAULT_FAMILY)!.refusal(minor)})` : ''}: using ${chosen}, the ${newer ? 'nearest newer' : 'newest'} one offered. Check that your pinned dependencies install and run on ${chosen}, or give --python`,
   };
 }
 

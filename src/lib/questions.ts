@@ -8,7 +8,7 @@ import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { STDLIB_MODULES } from './stdlib.js';
 import { commandPort, parseCommand, type Command } from './start.js';
 import { SERVERS, findServer } from './servers.js';
-import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
+import { DEFAULT_FAMILY, DEFAULT_PYTHON, FAMILIES, OFFERED_VERSIONS, PYTHON_VERSIONS, findFamily, findTarget, findVersion, supportStatus } from './catalogue.js';
 import { foundAtRunTime } from './system-packages.js';
 
 export interface Answers {
@@ -105,7 +105,9 @@ export function parseDirectory(raw: unknown): string {
   return value;
 }
 
-const OFFERED = PYTHON_VERSIONS.map((v) => v.version).join(', ');
+const OFFERED = OFFERED_VERSIONS.join(', ');
+/** Versions the catalogue knows that no family offers yet (it says why when one is asked for). */
+const PENDING = PYTHON_VERSIONS.map((v) => v.version).filter((v) => !OFFERED_VERSIONS.includes(v));
 
 export function parsePython(raw: unknown): string {
   const value = text(raw, '--python').trim();
@@ -156,7 +158,7 @@ export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'pyt
   if (python !== undefined && !findTarget(runtime, python)) {
     const family = findFamily(runtime)!;
     const offered = Object.keys(family.targets).sort().join(', ');
-    throw new ValidationError('--python', `${python} is not offered with --runtime ${runtime}: ${family.refusal} (offered: ${offered})`);
+    throw new ValidationError('--python', `${python} is not offered with --runtime ${runtime}: ${family.refusal(python)} (offered: ${offered})`);
   }
   const cannot = deps === undefined ? undefined : foundAtRunTime(deps);
   if (cannot) throw new ValidationError('--deps', cannot);
@@ -427,7 +429,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: 'option',
     type: 'select',
     message: 'Python version',
-    description: `Python version (${OFFERED})`,
+    description: `Python version (${OFFERED}${PENDING.length ? `; not yet ${PENDING.join(', ')}` : ''})`,
     valueName: 'version',
     default: DEFAULT_PYTHON,
     defaultFor: (earlier) => defaultPython(earlier.runtime ?? DEFAULT_FAMILY),

@@ -23,6 +23,7 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UV, UV_IMAGE, uvRelease } from '../../lib/catalogue.js';
 
 export interface Standins {
   builder: string;
@@ -119,6 +120,8 @@ export interface PbsManifest {
       packages: Record<string, string>;
       bundledLibraries: Record<string, string>;
       ensurepip: Record<string, string>;
+      /** lib-dynload modules left out (built against a newer glibc than the runtime's), with the symbol versions they need */
+      leftOut: Record<string, string[]>;
     }
   >;
 }
@@ -152,21 +155,13 @@ export const STANDIN_LOCKTOOLS = 'standin/locktools:latest';
 export const REAL_BUILDER = 'python:3.13-slim-trixie';
 export const REAL_RUNTIME_REPO = 'gcr.io/distroless/python3-debian13';
 export const REAL_CC_REPO = 'gcr.io/distroless/cc-debian13';
-export const REAL_UV = 'ghcr.io/astral-sh/uv:0.12.5';
+export const REAL_UV = UV_IMAGE;
 export const REAL_DEBIAN_SLIM = 'debian:trixie-slim';
 export const REAL_CHAINGUARD_REPO = 'cgr.dev/chainguard/python';
-/**
- * Real mode: what uv 0.12.5 installs for `uv python install X.Y` (the newest
- * linux-x86_64-gnu CPython of each minor in its compiled-in download list,
- * crates/uv-python/download-metadata.json at astral-sh/uv 26a9dd4b).
- */
-export const REAL_UV_PYTHONS: Readonly<Record<string, string>> = {
-  '3.10': '3.10.21',
-  '3.11': '3.11.16',
-  '3.12': '3.12.14',
-  '3.13': '3.13.15',
-  '3.14': '3.14.7',
-};
+/** Real mode: what the pinned uv installs for `uv python install X.Y`, its final releases only (the catalogue's UV.pythons). */
+export const REAL_UV_PYTHONS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(UV.pythons).flatMap((minor) => (uvRelease(minor) ? [[minor, uvRelease(minor)!]] : [])),
+);
 const HASH_LABEL = 'standins.recipe-hash';
 const PBS_LABEL = 'standins.pbs-manifest';
 const PYVER_LABEL = 'standins.python-version';
