@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findFamily } from '../../lib/catalogue.js';
 import {
   COMPONENTS,
   DEPS,
@@ -623,9 +624,11 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
             '    except OSError as e: unloadable.append(f"{os.path.basename(so)}: {e}")',
             'subprocess.run([sys.executable, "-m", "venv", "/tmp/v"], check=True)',
             'pip = subprocess.run(["/tmp/v/bin/python", "-m", "pip", "--version"], capture_output=True, text=True, check=True).stdout',
+            // As upstream's, the interpreter's own pip runs (the generated build strips it).
+            'base_pip = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True, text=True).stdout',
             'print(json.dumps({"version": sys.version.split()[0], "prefix": sys.prefix, "uid": os.getuid(), "cas": len(ctx.get_ca_certs()),',
             '  "sqlite": sqlite3.connect(":memory:").execute("select 6*7").fetchone()[0], "decimal": str(decimal.Decimal(1) / 8),',
-            '  "system": system, "pip": pip.split()[0], "modules": len(modules), "unloadable": unloadable}))',
+            '  "system": system, "pip": pip.split()[0], "modules": len(modules), "unloadable": unloadable, "basePip": base_pip}))',
           ].join('\n'),
         ]);
         const r = JSON.parse(out);
@@ -638,6 +641,7 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
         // Only glibc (the loader, libc, libm) comes from the image.
         for (const lib of r.system as string[]) expect(lib, minor).toMatch(/^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6)$/);
         expect(r.pip).toBe('pip');
+        expect(r.basePip, minor).toMatch(new RegExp(`^pip \\S+ from /srv/elsewhere/py/lib/python${minor.replace('.', '\\.')}/(site|dist)-packages/pip `));
         // ... but _crypt (3.11), which needs the system's libcrypt.so.1 as upstream's does (the build copies it in).
         expect(r.modules, minor).toBeGreaterThan(30);
         expect(r.unloadable, minor).toEqual(minor === '3.11' ? [expect.stringMatching(/_crypt\..*libcrypt\.so\.1: cannot open shared object file/)] : []);
@@ -897,13 +901,17 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
       expect(out.trim()).toBe('65532 nonroot /usr/bin/python');
     });
 
-    it.skipIf(real)('run Python 3.13 (recorded in the standins.python-version label), not 3.14 as the real latest', async () => {
-      for (const image of [s.chainguard.latest, s.chainguard.latestDev]) {
+    it.skipIf(real)("run the catalogue's Chainguard version (latest, latest-dev) and the next minor (next), as their standins.python-version label says", async () => {
+      const [minor] = Object.keys(findFamily('chainguard')!.targets);
+      const next = `3.${Number(minor!.split('.')[1]) + 1}`;
+      for (const [image, want] of [[s.chainguard.latest, minor], [s.chainguard.latestDev, minor], [s.chainguard.next!, next]] as const) {
         const label = await chainguardPythonVersion(image);
-        expect(label, image).toMatch(/^3\.13\.\d+$/);
-        const out = await dockerRun([image, '-c', 'import platform; print(platform.python_version())']);
-        expect(out.trim(), image).toBe(label);
+        expect(label, image).toBe(s.pythons[want!]);
+        const out = await dockerRun([image, '-c', 'import platform, sysconfig; print(platform.python_version(), sysconfig.get_paths()["purelib"])']);
+        expect(out.trim(), image).toBe(`${label} /usr/lib/python${want}/site-packages`);
       }
+      // As on Chainguard, only -dev has an installer.
+      expect((await docker(['run', '--rm', s.chainguard.latest, '-c', 'import pip'])).code).not.toBe(0);
     });
 
     it('latest-dev builds a venv (python = /usr/bin/python) with pip that runs in latest at the same path', async () => {
@@ -946,6 +954,7 @@ describe.skipIf(!e2e.ok)('stand-in images and local index', () => {
         [s.debianSlim, 'debian'],
         [s.chainguard.latest, 'chainguard'],
         [s.chainguard.latestDev, 'chainguard'],
+        [s.chainguard.next!, 'chainguard'],
       ];
       for (const [image, c] of labelled) {
         expect((await imageConfig(image)).Labels?.['standins.recipe-hash'], image).toBe(recipeHash(c));

@@ -3,9 +3,9 @@
  * python:3.13-slim-trixie, gcr.io/distroless/python3-debian13 and
  * cc-debian13, debian:trixie-slim, ghcr.io/astral-sh/uv:0.12.5 and
  * cgr.dev/chainguard/python, a local PEP 503 index and a local
- * python-build-standalone mirror, all built from Debian packages (trixie, and
- * bookworm for CPython 3.11) by the recipes in ./standins (see build.sh
- * there). Nothing is pulled from an image registry, PyPI or GitHub; the index
+ * python-build-standalone mirror, all built from Debian packages (trixie;
+ * bookworm for CPython 3.11, sid for 3.14 and 3.15) by the recipes in
+ * ./standins (see build.sh there). Nothing is pulled from an image registry, PyPI or GitHub; the index
  * and the mirror are served on 127.0.0.1 only. One more image, standin/locktools,
  * stands in for no published image: it has the real poetry, pipenv and pdm of
  * trixie, for writing lock files against the local index (see locktools.ts).
@@ -34,8 +34,11 @@ export interface Standins {
   uv: string;
   /** debian:trixie-slim, the standalone strategy's builder (the stand-in also has python3, for the fake uv). */
   debianSlim: string;
-  /** cgr.dev/chainguard/python (the stand-ins run Debian's Python 3.13, see chainguardPythonVersion()). */
-  chainguard: { latest: string; latestDev: string };
+  /**
+   * cgr.dev/chainguard/python (see chainguardPythonVersion()); `next`, stand-ins only: latest as it
+   * will be once Chainguard moves it to the next minor, for the build's version guard.
+   */
+  chainguard: { latest: string; latestDev: string; next?: string };
   /**
    * The real poetry, pipenv and pdm (Debian trixie's), for lockWith() in locktools.ts; no
    * published image has all three, so '' in real mode.
@@ -139,7 +142,7 @@ export const DEPS: Readonly<Partial<Record<Component, readonly Component[]>>> = 
   cc: ['runtime'],
   uv: ['pbs'],
   debian: ['builder'],
-  chainguard: ['runtime', 'builder'],
+  chainguard: ['cc', 'pbs', 'debian'],
 };
 
 export const STANDINS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'standins');
@@ -277,8 +280,8 @@ async function imageLabel(image: string, label = HASH_LABEL): Promise<string> {
 
 /**
  * The Python version a Chainguard stand-in runs (its standins.python-version
- * label, e.g. '3.13.5'); '' for images without the label (the real ones: ask
- * the image). The real cgr.dev/chainguard/python:latest runs 3.14.
+ * label, e.g. '3.14.10'); '' for images without the label (the real ones: ask
+ * the image).
  */
 export function chainguardPythonVersion(image: string): Promise<string> {
   return imageLabel(image, PYVER_LABEL);
@@ -323,8 +326,12 @@ export async function staleComponents(): Promise<Component[]> {
       (await labelsAre(recipeHash('uv'), [STANDIN_UV])) &&
       (await imageLabel(STANDIN_UV, PBS_LABEL)) === fileSha256(join(pbsDir(), 'pbs.json')),
     debian: () => labelsAre(recipeHash('debian'), [STANDIN_DEBIAN_SLIM]),
-    chainguard: () =>
-      labelsAre(recipeHash('chainguard'), [`${STANDIN_CHAINGUARD_REPO}:latest`, `${STANDIN_CHAINGUARD_REPO}:latest-dev`]),
+    chainguard: async () => {
+      const images = ['latest', 'latest-dev', 'next'].map((t) => `${STANDIN_CHAINGUARD_REPO}:${t}`);
+      if (!(await labelsAre(recipeHash('chainguard'), images))) return false;
+      const pbs = fileSha256(join(pbsDir(), 'pbs.json'));
+      return (await Promise.all(images.map((i) => imageLabel(i, PBS_LABEL)))).every((l) => l === pbs);
+    },
     locktools: () => labelsAre(recipeHash('locktools'), [STANDIN_LOCKTOOLS]),
   };
   const stale: Component[] = [];
@@ -523,7 +530,7 @@ export async function ensureStandins(): Promise<Standins> {
     cc: { latest: `${STANDIN_CC_REPO}:latest`, nonroot: `${STANDIN_CC_REPO}:nonroot` },
     uv: STANDIN_UV,
     debianSlim: STANDIN_DEBIAN_SLIM,
-    chainguard: { latest: `${STANDIN_CHAINGUARD_REPO}:latest`, latestDev: `${STANDIN_CHAINGUARD_REPO}:latest-dev` },
+    chainguard: { latest: `${STANDIN_CHAINGUARD_REPO}:latest`, latestDev: `${STANDIN_CHAINGUARD_REPO}:latest-dev`, next: `${STANDIN_CHAINGUARD_REPO}:next` },
     locktools: STANDIN_LOCKTOOLS,
     indexUrl: server.url,
     pythonMirror: server.pythonMirror,

@@ -7,7 +7,7 @@
 #   pbs         the python-build-standalone mirror in $CACHE/pbs (served too)
 #   uv          standin/uv:0.12.5 (a fake uv that knows the pbs mirror)
 #   debian      standin/debian:trixie-slim (+ python3, for the fake uv)
-#   chainguard  standin/chainguard-python:{latest,latest-dev} (Python 3.13)
+#   chainguard  standin/chainguard-python:{latest,latest-dev} (Python 3.14), :next (3.15)
 #   locktools   standin/locktools:latest (the real poetry, pipenv and pdm of
 #               trixie, for locking against the index; see ../locktools.ts)
 # An image is current when its standins.recipe-hash label equals the hash of
@@ -74,8 +74,9 @@ is_current() { # component -> 0 when nothing needs to be built
       ;;
     debian) [ "$(image_label "$DEBIAN_IMAGE")" = "$hash" ] ;;
     chainguard)
-      for tag in latest latest-dev; do
+      for tag in latest latest-dev next; do
         [ "$(image_label "$CHAINGUARD_REPO:$tag")" = "$hash" ] || return 1
+        [ "$(image_label "$CHAINGUARD_REPO:$tag" "$PBS_LABEL")" = "$(sha256sum <"$PBS_MANIFEST" 2>/dev/null | cut -d' ' -f1)" ] || return 1
       done
       ;;
     locktools) [ "$(image_label "$LOCKTOOLS_IMAGE")" = "$hash" ] ;;

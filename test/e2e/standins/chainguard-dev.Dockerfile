@@ -1,18 +1,18 @@
-# Turns the builder stand-in (Debian's python3.13 + pip in /usr/local) into the
-# tree of cgr.dev/chainguard/python:latest-dev: `python` is /usr/bin/python
-# (so venvs link there, as on Chainguard), pip runs with /usr/bin/python3.13,
-# and there is a nonroot user 65532. chainguard.sh flattens the result and
-# gives it Chainguard's config (the builder's ENV/CMD must not leak).
+# Turns the debian:trixie-slim stand-in into the tree of
+# cgr.dev/chainguard/python:latest-dev: CPython in /usr (py/usr, from
+# chainguard.sh) with pip, `python` is /usr/bin/python (so venvs link there,
+# as on Chainguard), a shell, and a nonroot user 65532. chainguard.sh flattens
+# the result and gives it Chainguard's config (the base's ENV/CMD must not leak).
 ARG BASE
 FROM ${BASE}
+ARG MINOR
+COPY py/ /
 RUN set -eux; \
-    rm -f /usr/local/bin/python /usr/local/bin/python3 /usr/local/bin/python3.13; \
-    ln -s python3.13 /usr/bin/python; \
-    for f in /usr/local/bin/pip /usr/local/bin/pip3 /usr/local/bin/pip3.13; do \
-        sed -i '1s|^#!.*$|#!/usr/bin/python3.13|' "$f"; \
-    done; \
+    printf '#!/bin/sh\nexec /usr/bin/python%s -m pip "$@"\n' "$MINOR" >/usr/bin/pip; \
+    chmod 0755 /usr/bin/pip; \
+    rm -f /usr/bin/pip3; \
     echo 'nonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh' >>/etc/passwd; \
     echo 'nonroot:x:65532:' >>/etc/group; \
     install -d -m 0755 -o 65532 -g 65532 /home/nonroot; \
     test "$(command -v python)" = /usr/bin/python; \
-    pip --version | grep -q 'python 3.13'
+    pip --version | grep -q "python $MINOR"

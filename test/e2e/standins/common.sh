@@ -32,7 +32,7 @@ UV_IMAGE=standin/uv:0.12.5
 DEBIAN_IMAGE=standin/debian:trixie-slim
 CHAINGUARD_REPO=standin/chainguard-python
 HASH_LABEL=standins.recipe-hash
-# On standin/uv: the sha256 of the pbs.json whose downloads it knows.
+# On standin/uv and the Chainguard stand-ins: the sha256 of the pbs.json they were made from.
 PBS_LABEL=standins.pbs-manifest
 # On the Chainguard stand-ins: the Python version they run.
 PYVER_LABEL=standins.python-version
@@ -56,7 +56,7 @@ declare -A DEPS=(
   [cc]=runtime                 # runtime-lib.sh assembles both distroless trees
   [uv]=pbs                     # the fake uv knows the mirror's downloads
   [debian]=builder             # the builder's mmdebstrap rootfs
-  [chainguard]="runtime builder"
+  [chainguard]="cc pbs debian"  # their trees, and the interpreter
 )
 
 # sha256 over "name hash" lines of common.sh and the component's files, in C

@@ -196,6 +196,20 @@ def main() -> int:
                     dropped.append(f"{rel} -> {target}")
                 continue
             shutil.copy2(src, out)
+    # Debian's site (frozen into the interpreter: its site.py cannot be patched) puts dist-packages
+    # on sys.path outside a venv, and its sysconfig installs into /usr/local: upstream's, as PBS
+    # ships it, use <prefix>/lib/pythonX.Y/site-packages, where its bundled pip is importable. So
+    # lib/pythonX.Y/dist-packages, which Debian's site looks for, is that directory, and sysconfig's
+    # default scheme is upstream's posix_prefix.
+    os.symlink("site-packages", os.path.join(stdlib, "dist-packages"))
+    sysconfig_file = next(f for f in (os.path.join(stdlib, "sysconfig", "__init__.py"), os.path.join(stdlib, "sysconfig.py")) if os.path.exists(f))
+    sysconfig_src = open(sysconfig_file, encoding="utf-8").read()
+    sysconfig_src, n = re.subn(r"^( +)prefix_scheme = 'posix_local'$", r"\1prefix_scheme = 'posix_prefix'", sysconfig_src, flags=re.M)
+    if n != 1:
+        raise SystemExit(f"{os.path.relpath(sysconfig_file, stdlib)}: Debian's posix_local default found {n} times")
+    with open(sysconfig_file, "w", encoding="utf-8") as fh:
+        fh.write(sysconfig_src)
+
     # Debian's PEP 668 marker ("use apt"); uv writes its own on install.
     marker = os.path.join(stdlib, "EXTERNALLY-MANAGED")
     if os.path.exists(marker):
