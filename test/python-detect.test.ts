@@ -63,6 +63,21 @@ describe('the Python a project asks for', () => {
     expect(python({ '.python-version': '3.20\n' }).warning).toMatch(/using 3\.14, the newest one offered/);
   });
 
+  it('a known version not offered yet (3.15) says why, and the finding names what the file asked for', () => {
+    const pin = python({ '.python-version': '3.15\n' });
+    expect(pin).toMatchObject({ value: '3.14', from: '.python-version, which asks for 3.15' });
+    expect(pin.warning).toMatch(/^\.python-version asks for Python 3\.15, which is not offered \(distroless has no 3\.15, and the pinned uv 0\.12\.5 \(2026-08-14\) has only 3\.15\.0rc1, a pre-release: .*\): using 3\.14, the newest one offered/);
+  });
+
+  it('a range no offered Python satisfies takes the nearest end of what is offered, loudly, never the default', () => {
+    const newer = python({ 'pyproject.toml': '[project]\nname="x"\nrequires-python=">=3.15"\n' });
+    expect(newer).toMatchObject({ value: '3.14', from: 'pyproject.toml requires-python >=3.15, which allows no offered Python' });
+    expect(newer.warning).toMatch(/^pyproject\.toml requires-python >=3\.15 allows no offered Python: 3\.15 and later are not offered \(distroless has no 3\.15, .*\)\. Using 3\.14, the newest one offered, which it does not allow/);
+    const older = python({ 'pyproject.toml': '[project]\nname="x"\n[tool.poetry.dependencies]\npython = "~3.8"\n' });
+    expect(older).toMatchObject({ value: '3.10' });
+    expect(older.warning).toMatch(/allows no offered Python: 3\.8 and earlier are not offered\. Using 3\.10, the oldest one offered, which it does not allow/);
+  });
+
   it('what names no version is said, never read as one', () => {
     expect(python({ Dockerfile: 'FROM python:slim\n' }).value).toBeUndefined();
     const bad = python({ '.python-version': 'pypy\n', 'pyproject.toml': '[project]\nname="x"\nrequires-python=">=4"\n' });

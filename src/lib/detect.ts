@@ -436,29 +436,49 @@ function pythonSources(dir: string, project: Pyproject | undefined, problems: st
   return sources;
 }
 
-/** The offered version a source asks for, with a warning when it had to be another one; undefined when none fits. */
-function resolvePython(source: PythonSource): { value: string; warning?: string } | undefined {
+/** Why a known version is not offered yet, for a message; '' for a version the catalogue does not know. */
+const notOffered = (minor: string): string => (findVersion(minor) ? ` (${findFamily(DEFAULT_FAMILY)!.refusal(minor)})` : '');
+
+/**
+ * The offered version a source asks for; when it had to be another one, a warning and how the
+ * finding names its source (with what it asked for). Undefined when no Python fits at all.
+ */
+function resolvePython(source: PythonSource): { value: string; warning?: string; from?: string } | undefined {
+  const offered = [...OFFERED_VERSIONS].sort(byVersion);
   if (source.kind === 'range') {
-    // The default if it satisfies the range, else the newest offered version that does.
-    const candidates = [DEFAULT_PYTHON, ...[...OFFERED_VERSIONS].reverse()];
     // Any patch release of it: Poetry's `python = "3.11.7"` is ==3.11.7, a 3.11.
-    const version = candidates.find((v) => {
+    const allows = (v: string): boolean => {
       try {
         return Array.from({ length: 100 }, (_, patch) => `${v}.${patch}`).some((full) => satisfies(full, source.text));
       } catch {
         return false;
       }
-    });
-    return version ? { value: version } : undefined;
+    };
+    // The default if it satisfies the range, else the newest offered version that does.
+    const version = [DEFAULT_PYTHON, ...[...offered].reverse()].find(allows);
+    if (version) return { value: version };
+    // None does: the nearest end of what is offered, said plainly, as for a pin.
+    const [major, newestMinor] = offered.at(-1)!.split('.').map(Number);
+    const above = Array.from({ length: 10 }, (_, i) => `${major}.${newestMinor + 1 + i}`).filter(allows);
+    const below = Array.from({ length: Number(offered[0].split('.')[1]) }, (_, i) => `${major}.${i}`).filter(allows);
+    if (!above.length && !below.length) return undefined;
+    const chosen = above.length ? offered.at(-1)! : offered[0];
+    const wanted = above.length ? above[0] : below.at(-1)!;
+    return {
+      value: chosen,
+      from: `${source.from}, which allows no offered Python`,
+      warning: `${source.from} allows no offered Python: ${wanted}${above.length ? ' and later' : ' and earlier'} are not offered${notOffered(wanted)}. Using ${chosen}, the ${above.length ? 'newest' : 'oldest'} one offered, which it does not allow: check that the project runs on ${chosen}, or give --python`,
+    };
   }
   const minor = minorOf(source.text);
   if (!minor) return undefined;
   if (OFFERED_VERSIONS.includes(minor)) return { value: minor };
-  const newer = OFFERED_VERSIONS.filter((v) => byVersion(v, minor) > 0).sort(byVersion)[0];
-  const chosen = newer ?? [...OFFERED_VERSIONS].sort(byVersion).at(-1)!;
+  const newer = offered.filter((v) => byVersion(v, minor) > 0)[0];
+  const chosen = newer ?? offered.at(-1)!;
   return {
     value: chosen,
-    warning: `${source.from} asks for Python ${minor}, which is not offered${findVersion(minor) ? ` (${findFamily(DEFAULT_FAMILY)!.refusal(minor)})` : ''}: using ${chosen}, the ${newer ? 'nearest newer' : 'newest'} one offered. Check that your pinned dependencies install and run on ${chosen}, or give --python`,
+    from: source.from.includes(source.text) ? source.from : `${source.from}, which asks for ${minor}`,
+    warning: `${source.from} asks for Python ${minor}, which is not offered${notOffered(minor)}: using ${chosen}, the ${newer ? 'nearest newer' : 'newest'} one offered. Check that your pinned dependencies install and run on ${chosen}, or give --python`,
   };
 }
 
@@ -473,7 +493,7 @@ function detectPython(dir: string, project: Pyproject | undefined, problems: str
       continue;
     }
     if (!chosen) {
-      chosen = { value: resolved.value, from: source.from, warning: resolved.warning };
+      chosen = { value: resolved.value, from: resolved.from ?? source.from, warning: resolved.warning };
     } else if (resolved.value !== chosen.value && !(source.kind === 'range' && rangeAllows(source.text, chosen.value))) {
       problems.push(`${source.from} asks for another Python than ${chosen.value}; ${chosen.from} wins`);
     }
