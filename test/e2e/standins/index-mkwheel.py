@@ -203,9 +203,21 @@ def build_from_tree(root: str, files_dir: str) -> list[Built]:
                 data = fh.read()
             mode = 0o755 if os.stat(full).st_mode & 0o111 else 0o644
             entries[rel.replace(os.sep, "/")] = (data, mode)
+    abis = sorted(set(so_tags.values()))
+    if len(abis) > 1:
+        # Built for several CPythons only, the oldest of which is its floor: say so, as a project
+        # on PyPI would, or resolvers for older Pythons (Poetry, PDM) would pick this version and
+        # find no wheel for them.
+        # cp314-cp314-linux_x86_64 -> (3, 14)
+        major, minor = min((int(t[2]), int(t[3:t.index("-")])) for t in abis)
+        floor_spec = f">={major}.{minor}"
+        msg_text = re.sub(r"^Requires-Python:.*\n", "", msg_text, flags=re.M)
+        head, sep, body = msg_text.partition("\n\n")
+        msg_text = f"{head}\nRequires-Python: {floor_spec}\n{sep}{body}" if sep else f"{head.rstrip(chr(10))}\nRequires-Python: {floor_spec}\n"
+        msg = parse_metadata(msg_text)
     return [write_wheel(name, version, dist_info, msg, msg_text, files_dir, tag,
                         {n: e for n, e in entries.items() if so_tags.get(n, tag) == tag})
-            for tag in sorted(set(so_tags.values())) or ["py3-none-any"]]
+            for tag in abis or ["py3-none-any"]]
 
 
 def write_wheel(name, version, dist_info, msg, msg_text, files_dir, tag, entries) -> Built:
