@@ -3,12 +3,12 @@
  * each shown with its source, pins before the old image before ranges; a version that is not
  * offered becomes the nearest newer offered one with a loud line; never a silent default.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../lib/detect.js';
-import { ROOT, runBin } from './helpers.js';
+import { ROOT, runBin, snapshot } from './helpers.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'dp-python-'));
@@ -116,6 +116,23 @@ describe('real projects', () => {
     expect(r.stderr).toContain(
       "warning: no Python version found (.python-version, runtime.txt, .tool-versions, Pipfile, the Dockerfile's image, requires-python, Poetry's python): using 3.13; give --python to choose\n",
     );
+  });
+
+  it("a version the project pins that the chosen runtime family lacks is refused naming the project's file; --python overrides it", () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-python-')), 'pinned');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'app.py'), "print('hi')\n");
+    writeFileSync(path.join(dir, 'requirements.txt'), 'emoji\n');
+    writeFileSync(path.join(dir, '.python-version'), '3.13\n');
+    const before = snapshot(dir);
+    const r = runBin(['--existing', dir, '--yes', '--entrypoint', 'app.py', '--runtime', 'chainguard'], path.dirname(dir));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      "error: --python: .python-version asks for 3.13, which --runtime chainguard does not offer: Chainguard's free tier publishes only 'latest', which ran Python 3.14 when last checked (offered: 3.14); give --python to build on one of those",
+    );
+    expect(snapshot(dir)).toEqual(before);
+    const ok = runBin(['--existing', dir, '--yes', '--entrypoint', 'app.py', '--runtime', 'chainguard', '--python', '3.14', '--dry-run'], path.dirname(dir));
+    expect(ok.status, ok.stderr).toBe(0);
   });
 
   it('the loud line is shown by the bin, and not when --python is given', () => {

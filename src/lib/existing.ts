@@ -15,6 +15,7 @@ import { findServer } from './servers.js';
 import { readOldDockerfile, type OldDockerfile } from './old-dockerfile.js';
 import { DEBIAN_PACKAGE, foundAtRunTime, isBuildPackage, systemPackagesFor } from './system-packages.js';
 import { questionsFor } from './commands.js';
+import { DEFAULT_FAMILY, findFamily, findTarget } from './catalogue.js';
 import { presetOf, type Io, type Plan, type PlannedFile, type RunInput } from './pipeline.js';
 import type { Preset } from './preset.js';
 import { askFor, fixedBy, presetFiles, siteOf, type Ask } from './resolve.js';
@@ -126,6 +127,15 @@ class ExistingProject {
               ? await this.#ask(q as Question<typeof q.name>, fallback as never, answers, q.name === 'entrypoint' ? (value) => this.#checkExists(value as string) : undefined)
               : fallback;
       if (q.name === 'entrypoint') this.#checkExists(answers.entrypoint!);
+    }
+    // A version read from the project that the family lacks is the project's, not a flag's: say where it came from.
+    const runtime = answers.runtime ?? DEFAULT_FAMILY;
+    if (d.python && answers.python === d.python.value && this.#given.python === undefined && !findTarget(runtime, d.python.value)) {
+      const family = findFamily(runtime)!;
+      throw new ValidationError(
+        '--python',
+        `${d.python.from} asks for ${d.python.value}, which --runtime ${runtime} does not offer: ${family.refusal(d.python.value)} (offered: ${Object.keys(family.targets).join(', ')}); give --python to build on one of those`,
+      );
     }
     checkCombination(answers);
     // lock_requirements.py reads TOML locks with tomllib, which is 3.11+.
