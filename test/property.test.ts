@@ -12,7 +12,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAMILIES, PYTHON_VERSIONS } from '../lib/catalogue.js';
+import { FAMILIES, OFFERED_VERSIONS } from '../lib/catalogue.js';
 import { ValidationError, defaultPython, defaults, parseGiven, type Answers } from '../lib/questions.js';
 import { renderProject } from '../lib/render.js';
 
@@ -39,7 +39,7 @@ const answersArb = fc.record(
   {
     directory: fc.oneof(name, mixed, fc.tuple(word, fc.constant('/'), name).map((p) => p.join(''))),
     runtime: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FAMILIES.map((f) => f.name)) }, { weight: 1, arbitrary: mixed }),
-    python: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...PYTHON_VERSIONS.map((v) => v.version), '3.13.1', '3.9', '2.7') }, { weight: 1, arbitrary: mixed }),
+    python: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...OFFERED_VERSIONS, '3.13.1', '3.9', '2.7') }, { weight: 1, arbitrary: mixed }),
     deps: fc.array(requirement, { maxLength: 5 }),
     nonroot: fc.boolean(),
     entrypoint,

@@ -135,6 +135,19 @@ describe('real projects', () => {
     expect(ok.status, ok.stderr).toBe(0);
   });
 
+  it('a Python chosen outside the range the project allows is warned about, once', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-python-')), 'ranged');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'app.py'), "print('hi')\n");
+    writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.12"\ndependencies = ["emoji"]\n');
+    const warned = (args: string[]): string[] =>
+      runBin(['--existing', dir, '--yes', '--entrypoint', 'app.py', '--dry-run', ...args], path.dirname(dir)).stderr.split('\n').filter((l) => l.includes('does not allow'));
+    expect(warned(['--python', '3.11'])).toEqual(['warning: pyproject.toml requires-python >=3.12 does not allow Python 3.11: check that the project runs on it']);
+    expect(warned(['--python', '3.14'])).toEqual([]);
+    writeFileSync(path.join(dir, '.python-version'), '3.11\n');
+    expect(warned([])).toEqual(['warning: pyproject.toml requires-python >=3.12 does not allow Python 3.11: check that the project runs on it']);
+  });
+
   it('the loud line is shown by the bin, and not when --python is given', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dp-python-')), 'recipe-app-api');
     cpSync(real('recipe-app-api'), dir, { recursive: true });

@@ -54,6 +54,8 @@ export interface Detection {
   install: Install;
   /** With a warning when the project asks for a version not offered and another one is used. */
   python?: Finding<string> & { warning?: string };
+  /** The range of Pythons the project allows (requires-python, Poetry's python), as PEP 440. */
+  pythonRange?: Finding<string>;
   /** With the start command's words, when it is one. */
   entrypoint?: Finding<string> & { words?: string[] };
   /** The port the old setup listens on or publishes. */
@@ -501,7 +503,7 @@ function detectPython(dir: string, project: Pyproject | undefined, problems: str
   return chosen;
 }
 
-function rangeAllows(range: string, version: string): boolean {
+export function rangeAllows(range: string, version: string): boolean {
   try {
     return satisfies(`${version}.0`, range) || satisfies(`${version}.99`, range);
   } catch {
@@ -686,6 +688,7 @@ export function detect(dir: string): Detection {
   return {
     install,
     python: detectPython(dir, project, problems),
+    pythonRange: ((range) => range && { value: range.text, from: range.from })(pythonSources(dir, project, []).find((source) => source.kind === 'range')),
     entrypoint: detectEntrypoint(dir, project, start),
     port: start.port,
     start,

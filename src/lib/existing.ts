@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { byVersion, dependencyNames, dependencySource, dependencySpecs, detect, isGenerated, type Detection } from './detect.js';
+import { byVersion, rangeAllows, dependencyNames, dependencySource, dependencySpecs, detect, isGenerated, type Detection } from './detect.js';
 import { mergeDockerignore, theirRules } from './dockerignore.js';
 import { joinCommand, splitCommand } from './command.js';
 import { findServer } from './servers.js';
@@ -148,6 +148,11 @@ class ExistingProject {
       this.io.log(
         `warning: no Python version found (.python-version, runtime.txt, .tool-versions, Pipfile, the Dockerfile's image, requires-python, Poetry's python): using ${answers.python}; give --python to choose`,
       );
+    }
+    // (Unless the range itself chose it, and said so.)
+    const fromRange = d.python !== undefined && answers.python === d.python.value && d.python.from.startsWith(d.pythonRange?.from ?? '\0');
+    if (d.pythonRange && !fromRange && !rangeAllows(d.pythonRange.value, answers.python!)) {
+      this.io.log(`warning: ${d.pythonRange.from} does not allow Python ${answers.python}: check that the project runs on it`);
     }
     const warning = pythonWarning(answers.python!);
     if (warning) this.io.log(`warning: ${warning}`);
