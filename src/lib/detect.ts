@@ -52,8 +52,11 @@ export interface Finding<T> {
 
 export interface Detection {
   install: Install;
-  /** With a warning when the project asks for a version not offered and another one is used. */
-  python?: Finding<string> & { warning?: string };
+  /**
+   * With the kind of source it came from (a pin, or a range), and a warning when the project asks
+   * for a version not offered and another one is used.
+   */
+  python?: Finding<string> & { kind: 'pin' | 'range'; warning?: string };
   /** The range of Pythons the project allows (requires-python, Poetry's python), as PEP 440. */
   pythonRange?: Finding<string>;
   /** With the start command's words, when it is one. */
@@ -484,10 +487,13 @@ function resolvePython(source: PythonSource): { value: string; warning?: string;
   };
 }
 
-/** The Python to build for: the first source that resolves; the others that disagree are noted. */
-function detectPython(dir: string, project: Pyproject | undefined, problems: string[]): (Finding<string> & { warning?: string }) | undefined {
+/**
+ * The Python to build for: the first source that resolves (and its kind); the others that disagree
+ * are noted. And the range the project allows, whichever source won.
+ */
+function detectPython(dir: string, project: Pyproject | undefined, problems: string[]): Pick<Detection, 'python' | 'pythonRange'> {
   const sources = pythonSources(dir, project, problems);
-  let chosen: (Finding<string> & { warning?: string }) | undefined;
+  let chosen: Detection['python'];
   for (const source of sources) {
     const resolved = resolvePython(source);
     if (!resolved) {
@@ -495,12 +501,13 @@ function detectPython(dir: string, project: Pyproject | undefined, problems: str
       continue;
     }
     if (!chosen) {
-      chosen = { value: resolved.value, from: resolved.from ?? source.from, warning: resolved.warning };
+      chosen = { value: resolved.value, from: resolved.from ?? source.from, kind: source.kind, warning: resolved.warning };
     } else if (resolved.value !== chosen.value && !(source.kind === 'range' && rangeAllows(source.text, chosen.value))) {
       problems.push(`${source.from} asks for another Python than ${chosen.value}; ${chosen.from} wins`);
     }
   }
-  return chosen;
+  const range = sources.find((source) => source.kind === 'range');
+  return { python: chosen, pythonRange: range && { value: range.text, from: range.from } };
 }
 
 export function rangeAllows(range: string, version: string): boolean {
@@ -687,8 +694,7 @@ export function detect(dir: string): Detection {
   const start = detectStart(dir, { ...(compose ? { compose } : {}), dockerfiles: oldDockerfiles(dir) });
   return {
     install,
-    python: detectPython(dir, project, problems),
-    pythonRange: ((range) => range && { value: range.text, from: range.from })(pythonSources(dir, project, []).find((source) => source.kind === 'range')),
+    ...detectPython(dir, project, problems),
     entrypoint: detectEntrypoint(dir, project, start),
     port: start.port,
     start,

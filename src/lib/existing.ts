@@ -15,7 +15,6 @@ import { findServer } from './servers.js';
 import { readOldDockerfile, type OldDockerfile } from './old-dockerfile.js';
 import { DEBIAN_PACKAGE, foundAtRunTime, isBuildPackage, systemPackagesFor } from './system-packages.js';
 import { questionsFor } from './commands.js';
-import { DEFAULT_FAMILY, findFamily, findTarget } from './catalogue.js';
 import { presetOf, type Io, type Plan, type PlannedFile, type RunInput } from './pipeline.js';
 import type { Preset } from './preset.js';
 import { askFor, fixedBy, presetFiles, siteOf, type Ask } from './resolve.js';
@@ -129,15 +128,8 @@ class ExistingProject {
       if (q.name === 'entrypoint') this.#checkExists(answers.entrypoint!);
     }
     // A version read from the project that the family lacks is the project's, not a flag's: say where it came from.
-    const runtime = answers.runtime ?? DEFAULT_FAMILY;
-    if (d.python && answers.python === d.python.value && this.#given.python === undefined && !findTarget(runtime, d.python.value)) {
-      const family = findFamily(runtime)!;
-      throw new ValidationError(
-        '--python',
-        `${d.python.from} asks for ${d.python.value}, which --runtime ${runtime} does not offer: ${family.refusal(d.python.value)} (offered: ${Object.keys(family.targets).join(', ')}); give --python to build on one of those`,
-      );
-    }
-    checkCombination(answers);
+    const pythonFrom = d.python && answers.python === d.python.value && this.#given.python === undefined ? d.python.from : undefined;
+    checkCombination(answers, pythonFrom);
     // lock_requirements.py reads TOML locks with tomllib, which is 3.11+.
     if (d.install.kind === 'lock' && d.install.tool !== 'pipenv' && byVersion(answers.python!, '3.11') < 0) {
       throw new ValidationError('--python', `${d.install.lock} is read in the build stage with tomllib, which Python ${answers.python} lacks: give --python 3.11 or later`);
@@ -150,7 +142,7 @@ class ExistingProject {
       );
     }
     // (Unless the range itself chose it, and said so.)
-    const fromRange = d.python !== undefined && answers.python === d.python.value && d.python.from.startsWith(d.pythonRange?.from ?? '\0');
+    const fromRange = d.python?.kind === 'range' && answers.python === d.python.value;
     if (d.pythonRange && !fromRange && !rangeAllows(d.pythonRange.value, answers.python!)) {
       this.io.log(`warning: ${d.pythonRange.from} does not allow Python ${answers.python}: check that the project runs on it`);
     }

@@ -150,15 +150,22 @@ function entrypointModules(entrypoint: string): string[] {
 const scriptModule = (file: string): string => file.split('/').at(-1)!.slice(0, -'.py'.length);
 
 /**
- * Checks answers against each other: the runtime family must offer the Python version, and the
- * entrypoint must not shadow a dependency it imports.
+ * Checks answers against each other: the runtime family must offer the Python version (named as
+ * `pythonFrom`'s when it was read from the project), and the entrypoint must not shadow a
+ * dependency it imports.
  */
-export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'python' | 'deps' | 'entrypoint' | 'port'>>): void {
+export function checkCombination(answers: Partial<Pick<Answers, 'runtime' | 'python' | 'deps' | 'entrypoint' | 'port'>>, pythonFrom?: string): void {
   const { runtime = DEFAULT_FAMILY, python, deps, entrypoint, port } = answers;
   if (python !== undefined && !findTarget(runtime, python)) {
     const family = findFamily(runtime)!;
     const offered = Object.keys(family.targets).sort().join(', ');
-    throw new ValidationError('--python', `${python} is not offered with --runtime ${runtime}: ${family.refusal(python)} (offered: ${offered})`);
+    // A version read from a project's file (`pythonFrom`) is named as that file's, not as a flag's.
+    throw new ValidationError(
+      '--python',
+      pythonFrom
+        ? `${pythonFrom} asks for ${python}, which --runtime ${runtime} does not offer: ${family.refusal(python)} (offered: ${offered}); give --python to build on one of those`
+        : `${python} is not offered with --runtime ${runtime}: ${family.refusal(python)} (offered: ${offered})`,
+    );
   }
   const cannot = deps === undefined ? undefined : foundAtRunTime(deps);
   if (cannot) throw new ValidationError('--deps', cannot);
