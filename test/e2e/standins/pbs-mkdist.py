@@ -10,6 +10,8 @@ ones the tree may take from the system). It writes <out>/python:
     bin/pythonX.Y, bin/python3 and bin/python -> pythonX.Y
     lib/pythonX.Y/             the stdlib, lib-dynload, ensurepip/_bundled, and
                                site-packages/ with pip (and setuptools up to 3.11) installed
+    lib/pythonX.Y/dist-packages -> site-packages, where Debian's (frozen) site
+                               looks, so that pip imports outside a venv, as upstream's
     bin/pip3                   runs that pip
     lib/libpythonX.Y.so.1.0    (+ libpythonX.Y.so)
     lib/<soname>               every shared library the interpreter, libpython
